@@ -1,0 +1,5 @@
+"""``python -m gsekg``."""
+
+from gsekg.cli import main
+
+main()

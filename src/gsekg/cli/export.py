@@ -1,0 +1,1 @@
+"""Commands: export (being written)."""

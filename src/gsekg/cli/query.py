@@ -1,0 +1,1 @@
+"""Commands: query (being written)."""

@@ -52,7 +52,10 @@ def corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     env = os.environ.get("GSEKG_CORPUS")
     if env:
         return Path(env)
-    for candidate in (_SOURCE_TREE.parent / "shared" / "corpus", Path.cwd().parent / "shared" / "corpus"):
+    for candidate in (
+        _SOURCE_TREE.parent / "shared" / "corpus",
+        Path.cwd().parent / "shared" / "corpus",
+    ):
         if candidate.is_dir():
             return candidate
     return None

@@ -1,1 +1,96 @@
-"""Commands: cache (being written)."""
+"""Commands: ``cache info``, ``cache build`` and ``cache clear`` (the on-disk store cache)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from gsekg.cli.app import app, fail
+from gsekg.cli.options import CacheDirOpt, DataOpt, NoInferenceOpt, WithBundledOpt
+from gsekg.errors import GsekgError
+
+cache_app = typer.Typer(
+    name="cache",
+    help="Inspect, build or clear the on-disk store cache.",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def info(cache_dir: CacheDirOpt = None) -> None:
+    """List the cached stores: key, build date, quads, size and inputs."""
+    from gsekg import store
+
+    try:
+        root = store.cache_root(cache_dir)
+        found = store.entries(cache_dir)
+    except GsekgError as error:
+        fail(error)
+    sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
+    for entry in found:
+        typer.echo(_line(entry))
+
+
+@cache_app.command("build")
+def build(
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+    no_inference: NoInferenceOpt = False,
+    cache_dir: CacheDirOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even if the store is cached.")
+    ] = False,
+) -> None:
+    """Build the store for the graph now (the bundled graph unless --data is given)."""
+    from gsekg import store
+    from gsekg.cli.progress import load_progress
+    from gsekg.engines import inputs
+
+    try:
+        wanted = inputs(
+            data or (), with_bundled=with_bundled or not data, inference=not no_inference
+        )
+        with load_progress() as progress:
+            if force:
+                store.build_entry(wanted, cache_dir=cache_dir, progress=progress)
+            else:
+                store.open_store(wanted, cache_dir=cache_dir, progress=progress)
+        key = store.cache_key(wanted)
+        built = next((e for e in store.entries(cache_dir) if e.get("key") == key), None)
+    except GsekgError as error:
+        fail(error)
+    if built is None:
+        sys.stderr.write("The cache folder is not writable: the graph was built in memory only.\n")
+        raise typer.Exit(4)
+    typer.echo(_line(built))
+
+
+@cache_app.command("clear")
+def clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached store."""
+    from gsekg import store
+
+    try:
+        removed = store.clear(cache_dir)
+    except (GsekgError, OSError) as error:
+        fail(error if isinstance(error, GsekgError) else GsekgError(str(error)))
+    sys.stderr.write(f"Removed {removed} cached store folders from {store.cache_root(cache_dir)}\n")
+
+
+def _line(entry: dict[str, Any]) -> str:
+    """One tab-separated line: key, build date, quads, named graphs, inference, MB, path."""
+    stats = entry.get("stats", {})
+    fields = [
+        str(entry.get("key", ""))[:16],
+        str(entry.get("built_at", "")),
+        f"{stats.get('quads', 0)} quads",
+        f"{stats.get('named_graphs', 0)} graphs",
+        f"inference={stats.get('inference', 'none')}",
+        f"{entry.get('size_bytes', 0) / 1e6:.1f} MB",
+        f"{len(entry.get('inputs', []))} files",
+        str(entry.get("path", "")),
+    ]
+    return "\t".join(fields)

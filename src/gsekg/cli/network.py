@@ -1,1 +1,499 @@
-"""Commands: network (being written)."""
+"""Commands: ``path`` and the ``network`` group (stats, central, communities, ego, export, picture).
+
+Every command takes the same filters and graph options; :func:`_network_command`
+adds them to each command's signature, builds the network they describe, and
+maps library errors to exit codes.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from gsekg.cli.app import app, fail
+from gsekg.cli.describe import pick_format, print_json, print_table, print_tsv
+from gsekg.cli.options import (
+    CacheDirOpt,
+    DataOpt,
+    EndpointOpt,
+    EngineOpt,
+    NoInferenceOpt,
+    WithBundledOpt,
+    open_graph,
+)
+from gsekg.errors import GsekgError, InputError
+
+if TYPE_CHECKING:
+    from gsekg.network import Fact, Hop, Network
+
+network_app = typer.Typer(
+    name="network",
+    help="The partnership network of organisations (and people): measures, exports, pictures.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(network_app, name="network")
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="table (terminal default), tsv (default when piped) or json."
+    ),
+]
+_FORMATS = ("table", "tsv", "json")
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+_COMMON = (
+    _option(
+        "edition",
+        Annotated[
+            int | None,
+            typer.Option(
+                "--edition",
+                metavar="YEAR",
+                help="Only facts about that edition, its sub-events and the outcomes tied to it.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "source",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--source",
+                metavar="ID",
+                help="Only facts from this source (id or prefix, e.g. 004).",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "kind",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--kind",
+                help="Only links of this kind: a role kind (co-organiser, sponsor…) or part-of.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "exclude",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--exclude", metavar="NAME", help="Leave out this organisation, person or event."
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "no_part_of",
+        Annotated[bool, typer.Option("--no-part-of", help="Leave out part-of links.")],
+        False,
+    ),
+    _option(
+        "people",
+        Annotated[
+            bool,
+            typer.Option("--people", help="Add people: their roles and their posts."),
+        ],
+        False,
+    ),
+    _option(
+        "links_query",
+        Annotated[
+            Path | None,
+            typer.Option(
+                "--links-query",
+                metavar="FILE",
+                help="Use this SELECT instead of the saved query network-edges.",
+            ),
+        ],
+        None,
+    ),
+    _option("data", DataOpt, None),
+    _option("with_bundled", WithBundledOpt, False),
+    _option("no_inference", NoInferenceOpt, False),
+    _option("engine", EngineOpt, "oxigraph"),
+    _option("endpoint", EndpointOpt, None),
+    _option("cache_dir", CacheDirOpt, None),
+)
+
+
+def _network_command(
+    register: Callable[[Callable[..., Any]], Any],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command whose first parameter receives the network the common options describe."""
+
+    def decorator(function: Callable[..., None]) -> Callable[..., None]:
+        # The first parameter is filled here, not by typer; its class is imported lazily.
+        hints = typing.get_type_hints(function, localns={"Network": object}, include_extras=True)
+        own = [
+            parameter.replace(annotation=hints[parameter.name])
+            for parameter in list(inspect.signature(function).parameters.values())[1:]
+        ]
+
+        @functools.wraps(function)
+        def wrapper(**kwargs: Any) -> None:
+            options = {p.name: kwargs.pop(p.name) for p in _COMMON}
+            try:
+                function(_open_network(**options), **kwargs)
+            except GsekgError as error:
+                fail(error)
+
+        parameters = [*own, *_COMMON]
+        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+        register(wrapper)
+        return wrapper
+
+    return decorator
+
+
+def _open_network(
+    *,
+    edition: int | None,
+    source: list[str] | None,
+    kind: list[str] | None,
+    exclude: list[str] | None,
+    no_part_of: bool,
+    people: bool,
+    links_query: Path | None,
+    data: list[Path] | None,
+    with_bundled: bool,
+    no_inference: bool,
+    engine: str,
+    endpoint: str | None,
+    cache_dir: Path | None,
+) -> Network:
+    from gsekg.network import Filters, build_network, load_evidence
+
+    text = None
+    if links_query is not None:
+        try:
+            text = links_query.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read {links_query}: {error}") from None
+    graph = open_graph(data, with_bundled, no_inference, engine, endpoint, cache_dir)
+    try:
+        evidence = load_evidence(graph, text)
+    finally:
+        graph.close()
+    filters = Filters(
+        edition=edition,
+        sources=tuple(source or ()),
+        kinds=tuple(kind or ()),
+        exclude=tuple(exclude or ()),
+        part_of=not no_part_of,
+        people=people,
+    )
+    return build_network(evidence, filters)
+
+
+def _node(network: Network, node: str) -> dict[str, str]:
+    data = network.graph.nodes[node]
+    return {"id": node, "label": data["label"], "short": data["short"]}
+
+
+def _output(
+    chosen: str, header: Sequence[str], rows: Sequence[Sequence[object]], title: str
+) -> None:
+    if chosen == "tsv":
+        print_tsv(header, rows)
+    else:
+        print_table(title, header, [[str(cell) for cell in row] for row in rows])
+
+
+def _roles(network: Network, fact: Fact) -> str:
+    """``UNESCO IITE developer; NetDragon developer``."""
+    from gsekg.network import kind_name
+
+    roles = (f"{network.evidence.entity(s.agent).short} {kind_name(s)}" for s in fact.statements)
+    return "; ".join(dict.fromkeys(roles))
+
+
+# path ---------------------------------------------------------------------------------------
+
+
+@_network_command(app.command("path"))
+def path(
+    network: Network,
+    start: Annotated[
+        str, typer.Argument(metavar="A", help="An organisation (or person) by any name.")
+    ],
+    end: Annotated[str, typer.Argument(metavar="B", help="Another one.")],
+    all_paths: Annotated[bool, typer.Option("--all", help="Every shortest path, not one.")] = False,
+    max_hops: Annotated[
+        int | None, typer.Option("--max-hops", min=1, help="Give up beyond this many hops.")
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """How two organisations are connected: the shortest path, each hop with its facts and sources.
+
+    Among equally short paths the one with the most facts is shown (--all shows
+    them all). A hop lists each target both ends share (or the part-of link) with
+    the roles, claims and source articles that state it.
+    """
+    from gsekg.network import fact_record, resolve_node, shortest_paths, source_id
+
+    chosen = pick_format(fmt, _FORMATS, "tsv")
+    first, second = resolve_node(network, start), resolve_node(network, end)
+    paths = shortest_paths(network, first, second, all_paths=all_paths, max_hops=max_hops)
+    if chosen == "json":
+        print_json(
+            {
+                "from": _node(network, first),
+                "to": _node(network, second),
+                "hops": len(paths[0]),
+                "paths": [[_hop_record(network, hop, fact_record) for hop in p] for p in paths],
+            }
+        )
+        return
+    header = ("path", "hop", "from", "to", "via", "roles", "source", "claims")
+    for number, hops in enumerate(paths, start=1):
+        rows = [
+            (
+                number,
+                index,
+                network.evidence.entity(hop.start).short,
+                network.evidence.entity(hop.end).short,
+                network.label(fact.target),
+                _roles(network, fact),
+                source_id(fact.source),
+                ", ".join(fact.claims),
+            )
+            for index, hop in enumerate(hops, start=1)
+            for fact in hop.facts
+        ]
+        names = [network.evidence.entity(hops[0].start).short] + [
+            network.evidence.entity(h.end).short for h in hops
+        ]
+        _output(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
+
+
+def _hop_record(
+    network: Network, hop: Hop, fact_record: Callable[[Fact], dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "from": _node(network, hop.start),
+        "to": _node(network, hop.end),
+        "weight": hop.weight,
+        "facts": [{**fact_record(f), "target_label": network.label(f.target)} for f in hop.facts],
+    }
+
+
+# network group --------------------------------------------------------------------------------
+
+
+@_network_command(network_app.command("stats"))
+def stats(network: Network, fmt: FormatOpt = None) -> None:
+    """Nodes, edges, density, connected components and the diameter of the largest one."""
+    from dataclasses import asdict
+
+    from gsekg.network import stats as measure
+
+    chosen = pick_format(fmt, _FORMATS, "tsv")
+    values = asdict(measure(network.graph))
+    if chosen == "json":
+        print_json(values)
+        return
+    rows = [
+        (name.replace("_", " "), f"{v:.4f}" if isinstance(v, float) else v)
+        for name, v in values.items()
+    ]
+    _output(chosen, ("measure", "value"), rows, "Network")
+
+
+@_network_command(network_app.command("central"))
+def central(
+    network: Network,
+    by: Annotated[
+        str,
+        typer.Option("--by", help="degree, betweenness, eigenvector or pagerank."),
+    ] = "degree",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many to list.")] = 10,
+    fmt: FormatOpt = None,
+) -> None:
+    """The most central organisations.
+
+    Degree and betweenness count hops (normalised by networkx); eigenvector and
+    PageRank take edge weights (the number of facts) into account.
+    """
+    from gsekg.network import ranking
+
+    chosen = pick_format(fmt, _FORMATS, "tsv")
+    ranked = ranking(network, by, top)
+    rows = [
+        (rank, network.label(node), node, round(score, 6), network.graph.degree[node])
+        for rank, (node, score) in enumerate(ranked, start=1)
+    ]
+    header = ("rank", "name", "id", by, "links")
+    if chosen == "json":
+        print_json([dict(zip(header, row, strict=True)) for row in rows])
+        return
+    _output(chosen, header, rows, f"Most central by {by}")
+
+
+@_network_command(network_app.command("communities"))
+def communities(network: Network, fmt: FormatOpt = None) -> None:
+    """Groups of organisations more linked to each other than to the rest (greedy modularity)."""
+    from gsekg.network import communities as find
+    from gsekg.network import modularity
+
+    chosen = pick_format(fmt, _FORMATS, "tsv")
+    groups = find(network)
+    score = round(modularity(network, groups), 6)
+    if chosen == "json":
+        print_json(
+            {
+                "modularity": score,
+                "communities": [[_node(network, n) for n in members] for members in groups],
+            }
+        )
+        return
+    rows = [
+        (number, len(members), ", ".join(network.graph.nodes[n]["short"] for n in members))
+        for number, members in enumerate(groups, start=1)
+    ]
+    _output(chosen, ("community", "size", "members"), rows, f"Communities (modularity {score})")
+
+
+@_network_command(network_app.command("ego"))
+def ego(
+    network: Network,
+    name: Annotated[str, typer.Argument(help="The organisation (or person) at the centre.")],
+    depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops out.")] = 1,
+    fmt: FormatOpt = None,
+) -> None:
+    """The neighbourhood of one organisation: who is within --depth hops, and through whom."""
+    import networkx as nx
+
+    from gsekg.network import ego as neighbourhood
+    from gsekg.network import resolve_node
+
+    chosen = pick_format(fmt, _FORMATS, "tsv")
+    center = resolve_node(network, name)
+    graph = neighbourhood(network, center, depth).graph
+    distances = nx.single_source_shortest_path_length(graph, center)
+    rows = []
+    for node in sorted(graph, key=lambda n: (distances[n], network.label(n))):
+        if node == center:
+            continue
+        via = min(
+            (n for n in graph[node] if distances[n] == distances[node] - 1), key=network.label
+        )
+        edge = graph.edges[node, via]
+        rows.append(
+            (
+                distances[node],
+                network.label(node),
+                node,
+                network.graph.nodes[via]["short"],
+                ", ".join(edge["kinds"]),
+                edge["weight"],
+            )
+        )
+    header = ("distance", "name", "id", "via", "kinds", "weight")
+    if chosen == "json":
+        print_json(
+            {
+                "center": _node(network, center),
+                "depth": depth,
+                "neighbours": [dict(zip(header, row, strict=True)) for row in rows],
+            }
+        )
+        return
+    _output(chosen, header, rows, f"Within {depth} hop(s) of {network.label(center)}")
+
+
+@_network_command(network_app.command("export"))
+def export(
+    network: Network,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="graphml, gexf, json, dot or csv (default: from the file name, else graphml).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the network for Gephi (GraphML, GEXF), Graphviz (DOT), networkx (JSON) or CSV.
+
+    Nodes carry label, short label, category, IRI and community; edges carry the
+    weight, kinds, targets, sources and claims (JSON: every fact).
+    """
+    from gsekg.atomic import write_bytes
+    from gsekg.network import EXPORT_FORMATS, export_bytes
+
+    suffix = output.suffix.lstrip(".").lower() if output else ""
+    chosen = fmt or (suffix if suffix in EXPORT_FORMATS else "graphml")
+    data = export_bytes(network, chosen)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_bytes(output, data)
+
+
+@_network_command(network_app.command("picture"))
+def picture(
+    network: Network,
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .png or .svg file.")],
+    ego_name: Annotated[
+        str | None,
+        typer.Option("--ego", metavar="NAME", help="Draw only this one's neighbourhood."),
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="Hops out with --ego.")] = 1,
+    colour: Annotated[
+        str, typer.Option("--colour", help="Colour nodes by category or community.")
+    ] = "category",
+    size_by: Annotated[
+        str,
+        typer.Option(
+            "--size-by", help="Size nodes by degree, betweenness, eigenvector or pagerank."
+        ),
+    ] = "betweenness",
+    title: Annotated[str, typer.Option("--title", help="Title above the picture.")] = "",
+) -> None:
+    """Draw the network (PNG or SVG): short labels, size by centrality, colour and a legend.
+
+    The layout is seeded, so the same graph gives the same picture, byte for byte.
+    """
+    from gsekg.atomic import write_bytes
+    from gsekg.network import ego as neighbourhood
+    from gsekg.network import resolve_node
+    from gsekg.picture import draw
+
+    fmt = output.suffix.lstrip(".").lower()
+    center = resolve_node(network, ego_name) if ego_name else None
+    shown = neighbourhood(network, center, depth) if center else network
+    default_title = f"Partnership network around {network.label(center)}" if center else ""
+    data = draw(
+        shown,
+        fmt,
+        colour_by=colour,
+        size_by=size_by,
+        title=title or default_title,
+        highlight=center,
+    )
+    write_bytes(output, data)

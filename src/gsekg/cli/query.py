@@ -1,1 +1,280 @@
-"""Commands: query (being written)."""
+"""Commands: ``query`` (run SPARQL) and the ``queries`` group (list and show saved queries)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from gsekg.cli.app import app, command, fail
+from gsekg.cli.options import (
+    CacheDirOpt,
+    DataOpt,
+    EndpointOpt,
+    EngineOpt,
+    NoInferenceOpt,
+    TimeoutOpt,
+    WithBundledOpt,
+    open_graph,
+)
+from gsekg.errors import GsekgError, InputError, NotFoundError
+from gsekg.render import AnyFormat
+
+if TYPE_CHECKING:
+    from gsekg.engines import QueryResult
+    from gsekg.queries import SavedQuery
+
+_BARE_WORD = re.compile(r"[\w.~/\\-]+")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A query text and where it came from: ``query`` (inline), ``<stdin>`` or a file path."""
+
+    text: str
+    origin: str
+    saved: SavedQuery | None = None
+
+
+def resolve(query: str) -> Source:
+    """Decide what QUERY names: ``-`` is stdin, then an existing file, then a saved query name,
+    then inline SPARQL. A bare word that is none of these is an unknown saved query.
+
+    Raises:
+        InputError: Empty query, or an unreadable or missing file.
+        NotFoundError: A bare word that names no saved query.
+    """
+    from gsekg import queries
+
+    if query == "-":
+        return Source(_non_empty(sys.stdin.read(), "stdin"), "<stdin>")
+    path = Path(query)
+    if query.strip() and _is_file(path):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read query file {query}: {_reason(error)}") from None
+        return Source(_non_empty(text, query), query)
+    if _is_dir(path):
+        raise InputError(f"{query} is a folder, not a query file")
+    if not _BARE_WORD.fullmatch(query):
+        return Source(_non_empty(query, "the command line"), "query")
+    if "/" in query or "\\" in query or path.suffix in (".rq", ".sparql"):
+        raise InputError(f"no such query file: {query}")
+    names = queries.saved_names()
+    if query in names:
+        saved = queries.load(query)
+        return Source(saved.text, str(saved.path), saved)
+    raise NotFoundError(
+        f"{query!r} is not a saved query, a file or SPARQL", queries.nearest_names(query, names)
+    )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a long inline query is not a valid path
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _reason(error: Exception) -> str:
+    return error.strerror or str(error) if isinstance(error, OSError) else str(error)
+
+
+def _located(error: InputError, origin: str) -> InputError:
+    """The engine's ``query:LINE:COL: …`` message with the query's real origin."""
+    message = str(error)
+    if message.startswith("query:"):
+        message = origin + message.removeprefix("query")
+    elif origin != "query":
+        message = f"{origin}: {message}"
+    return type(error)(message)
+
+
+def _non_empty(text: str, where: str) -> str:
+    if not text.strip():
+        raise InputError(f"empty query (from {where})")
+    return text
+
+
+@command(
+    "query",
+    epilog="Output: a table on a terminal, W3C SPARQL CSV when piped (SELECT/ASK); "
+    "Turtle for CONSTRUCT/DESCRIBE. Machine formats carry full IRIs; table and "
+    "markdown show compact names like gse:unesco-iite.",
+)
+def query_command(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="Inline SPARQL, a .rq/.sparql file, the name of a saved query, or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        AnyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="SELECT/ASK: table, csv, tsv, json, xml, markdown. CONSTRUCT/DESCRIBE: "
+            "turtle, json-ld, ntriples, nquads, trig, xml. Default: from --output's extension, "
+            "else table on a terminal, csv when piped, turtle for graphs.",
+            show_default=False,
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for a declared parameter (repeatable)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="Show at most this many rows or triples."),
+    ] = None,
+    timeout: TimeoutOpt = None,
+    data: DataOpt = None,
+    with_bundled: WithBundledOpt = False,
+    no_inference: NoInferenceOpt = False,
+    engine: EngineOpt = "oxigraph",
+    endpoint: EndpointOpt = None,
+    cache_dir: CacheDirOpt = None,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Allow SPARQL updates (INSERT, DROP, LOAD, …).")
+    ] = False,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service", help="Allow SERVICE calls to other endpoints.")
+    ] = False,
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph."""
+    from gsekg import queries, render
+
+    source = resolve(query)
+    header = source.saved.header if source.saved else queries.parse_header(source.text)
+    bound = queries.bind_params(header, param or [])
+    graph = open_graph(data, with_bundled, no_inference, engine, endpoint, cache_dir)
+    try:
+        result = graph.query(
+            source.text,
+            substitutions=bound or None,
+            timeout=timeout,
+            allow_update=allow_update,
+            allow_service=allow_service,
+        )
+    except InputError as error:
+        raise _located(error, source.origin) from None
+    finally:
+        graph.close()
+    if result.kind == "update":
+        sys.stderr.write("Update applied to a private in-memory copy; nothing was saved.\n")
+        return
+    chosen = render.choose_format(result.kind, fmt, output, sys.stdout.isatty())
+    if chosen == "table":
+        _write_table(result, output, limit)
+        return
+    data_bytes = render.result_bytes(result, chosen, limit)
+    if output is None:
+        typer.echo(data_bytes, nl=False)
+    else:
+        from gsekg.atomic import write_bytes
+
+        write_bytes(output, data_bytes)
+
+
+def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:
+    from rich.console import Console
+
+    from gsekg import render
+
+    if output is None:
+        render.print_table(result, Console(), limit)
+        return
+    import io
+
+    from gsekg.atomic import write_text
+
+    buffer = io.StringIO()
+    render.print_table(result, Console(file=buffer, width=200, no_color=True), limit)
+    write_text(output, buffer.getvalue())
+
+
+queries_app = typer.Typer(
+    name="queries",
+    help="List the saved queries, or show one.",
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(queries_app, name="queries")
+
+
+@queries_app.callback(invoke_without_command=True)
+def queries_list(ctx: typer.Context) -> None:
+    """List the saved queries: name, title, parameters (and errors, if any)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from gsekg import queries
+
+    catalog = queries.catalog()
+    rows = [
+        (
+            q.name,
+            q.header.title,
+            " ".join(
+                f"{p.name}:{p.type}" + ("" if p.default is None else f"={p.default}")
+                for p in q.header.params
+            ),
+            q.error or "",
+        )
+        for q in catalog
+    ]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table("name", "title", "parameters", "error", highlight=False)
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row[:3]), Text(row[3], style="red"))
+        Console().print(table)
+    else:
+        typer.echo("name\ttitle\tparameters\terror")
+        for row in rows:
+            typer.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+    broken = [q.name for q in catalog if q.error]
+    if broken:
+        fail(InputError(f"{len(broken)} saved queries are malformed: {', '.join(broken)}"))
+
+
+@queries_app.command("show")
+def queries_show(
+    name: Annotated[str, typer.Argument(help="The saved query's name.", show_default=False)],
+) -> None:
+    """Print a saved query (with syntax highlighting on a terminal)."""
+    from gsekg import queries
+
+    try:
+        saved = queries.load(name)
+    except NotFoundError as error:
+        fail(error)
+    except GsekgError:  # show a malformed query anyway: that is how one fixes it
+        saved = next(q for q in queries.catalog() if q.name == name)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.syntax import Syntax
+
+        Console().print(Syntax(saved.text, "sparql", line_numbers=False))
+    else:
+        typer.echo(saved.text, nl=not saved.text.endswith("\n"))

@@ -1,0 +1,41 @@
+# The two commands of the README:  make demo  and  make test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: install, build the cache, validate the bundled graph and answer a few questions
+demo: $(STAMP)
+	$(BIN)/gsekg cache build
+	$(BIN)/gsekg validate
+	$(BIN)/gsekg stats
+	$(BIN)/gsekg query editions
+	$(BIN)/gsekg query founders-by-source
+	$(BIN)/gsekg describe ASLECSO
+	$(BIN)/gsekg why gse:gse2023 gso:theme
+	$(BIN)/gsekg path NetDragon ALECSO
+	$(BIN)/gsekg network central --by betweenness --top 5
+
+## test: install, lint, type-check and run the test suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+## bench: the speed and scale benchmark (see README)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Converting terms between pyoxigraph (gsekg's currency) and rdflib (owlrl, the rdflib engine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+import rdflib
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
+
+from gsekg.errors import EngineError
+
+Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib(term: Term) -> rdflib.term.Identifier:
+    """The rdflib term for a pyoxigraph term; literals keep their exact lexical form."""
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language, normalize=False)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return rdflib.Literal(term.value, normalize=False)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype), normalize=False)
+    raise EngineError("the rdflib engine cannot handle RDF-star triple terms")
+
+
+def from_rdflib(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
+    """The pyoxigraph term for an rdflib term."""
+    if isinstance(term, rdflib.URIRef):
+        return NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        lexical = str(term)
+        if term.language:
+            return Literal(lexical, language=term.language)
+        if term.datatype is None:
+            return Literal(lexical)
+        return Literal(lexical, datatype=NamedNode(str(term.datatype)))
+    raise EngineError(f"unsupported rdflib term {term!r}")
+
+
+def to_rdflib_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:
+    """An rdflib Dataset holding ``quads`` (default-graph quads go to its default graph)."""
+    dataset = rdflib.Dataset()
+    graphs: dict[NamedNode | BlankNode | DefaultGraph, rdflib.Graph] = {
+        DefaultGraph(): dataset.default_context
+    }
+    for quad in quads:
+        graph = graphs.get(quad.graph_name)
+        if graph is None:
+            name = to_rdflib(quad.graph_name)  # type: ignore[arg-type]
+            graph = graphs[quad.graph_name] = dataset.graph(name)
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return dataset

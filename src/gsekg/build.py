@@ -1,0 +1,324 @@
+"""Building the dataset: claim graphs, the simple view in the default graph, rules and inference.
+
+Steps (see docs/model.md):
+
+1. every quad of every file is added as is; every triple of a named (claim) graph is also
+   copied into the default graph, which so becomes the *simple view*;
+2. the CONSTRUCT rules in ``ontology/rules/*.rq`` run on the default graph and their triples
+   are added to it;
+3. inference adds the entailed triples to the default graph only, then rules and inference
+   alternate until neither adds anything.
+
+Inference: up to :data:`OWLRL_LIMIT` default-graph triples it is owlrl's OWL-RL closure (which
+gives subclass, subproperty, equivalence and inverse closure), without its trivial output.
+Above that, owlrl (pure Python, minutes per million triples) is replaced by
+:data:`RDFS_LITE`, SPARQL updates run inside Oxigraph: class and property hierarchies
+(with equivalences) and inverses, which is what the saved queries rely on.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
+
+from gsekg.errors import InputError
+from gsekg.loader import parse_file
+from gsekg.namespaces import PREFIXES
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes read so far, total bytes) while files are loaded."""
+
+OWLRL_LIMIT = 50_000
+MAX_ROUNDS = 5
+_AXIOM_NAMESPACES = tuple(PREFIXES[p] for p in ("rdf", "rdfs", "owl", "xsd"))
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_TRIVIAL_OBJECTS = frozenset(
+    PREFIXES[ns] + name
+    for ns, name in (
+        ("rdfs", "Resource"),
+        ("owl", "Thing"),
+        ("owl", "Nothing"),
+        ("rdfs", "Literal"),
+        ("owl", "topObjectProperty"),
+        ("owl", "topDataProperty"),
+        ("owl", "bottomObjectProperty"),
+        ("owl", "bottomDataProperty"),
+    )
+)
+_REFLEXIVE = frozenset(
+    PREFIXES[ns] + name
+    for ns, name in (
+        ("owl", "sameAs"),
+        ("owl", "equivalentClass"),
+        ("owl", "equivalentProperty"),
+        ("rdfs", "subClassOf"),
+        ("rdfs", "subPropertyOf"),
+    )
+)
+_OWLRL_ERROR = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+RDFS_LITE = (
+    """INSERT { ?c rdfs:subClassOf ?d } WHERE {
+        ?c (rdfs:subClassOf|owl:equivalentClass|^owl:equivalentClass)+ ?d .
+        FILTER(?c != ?d && isIRI(?d) && isIRI(?c)) }""",
+    """INSERT { ?p rdfs:subPropertyOf ?q } WHERE {
+        ?p (rdfs:subPropertyOf|owl:equivalentProperty|^owl:equivalentProperty)+ ?q .
+        FILTER(?p != ?q && isIRI(?p) && isIRI(?q)) }""",
+    """INSERT { ?s ?q ?o } WHERE {
+        ?p rdfs:subPropertyOf ?q . ?s ?p ?o . FILTER(isIRI(?q)) }""",
+    """INSERT { ?o ?q ?s } WHERE {
+        ?p owl:inverseOf|^owl:inverseOf ?q . ?s ?p ?o . FILTER(!isLiteral(?o) && isIRI(?q)) }""",
+    """INSERT { ?x a ?d } WHERE { ?c rdfs:subClassOf ?d . ?x a ?c . FILTER(isIRI(?d)) }""",
+)
+
+
+@dataclass
+class BuildStats:
+    """What a build produced."""
+
+    files: int = 0
+    quads: int = 0
+    named_graphs: int = 0
+    default_triples: int = 0
+    rule_triples: int = 0
+    inferred_triples: int = 0
+    inference: str = "none"
+    inconsistencies: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stats as a JSON-ready dict."""
+        return asdict(self)
+
+
+def build(
+    store: Store,
+    files: Iterable[Path],
+    *,
+    rules: Iterable[Path] = (),
+    inference: bool = True,
+    progress: Progress | None = None,
+    bulk: bool = False,
+) -> BuildStats:
+    """Fill an empty store with the dataset of ``files``.
+
+    Args:
+        store: the empty target store.
+        files: RDF files, loaded in this order.
+        rules: SPARQL CONSTRUCT files whose results join the default graph.
+        inference: apply the rules and inference (``False``: only the files and the simple view).
+        progress: reports bytes read while loading.
+        bulk: load with ``Store.bulk_extend`` (an on-disk store; not transactional).
+    """
+    started = time.perf_counter()
+    files = list(files)
+    stats = BuildStats(files=len(files))
+    load(store, files, progress=progress, bulk=bulk)
+    if inference:
+        rule_texts = [_read_rule(path) for path in rules]
+        stats.rule_triples = apply_rules(store, rule_texts)
+        for _ in range(MAX_ROUNDS):
+            added = infer(store, stats)
+            stats.inferred_triples += added
+            if not added:
+                break
+            more = apply_rules(store, rule_texts)
+            stats.rule_triples += more
+            if not more:
+                break
+    stats.named_graphs = sum(1 for _ in store.named_graphs())
+    stats.default_triples = count(store, DefaultGraph())
+    stats.quads = len(store)
+    stats.seconds = round(time.perf_counter() - started, 3)
+    return stats
+
+
+def load(
+    store: Store, files: list[Path], *, progress: Progress | None = None, bulk: bool = False
+) -> None:
+    """Add every quad of ``files``, and a default-graph copy of every named-graph quad."""
+    reader = _ProgressReader(files, progress)
+    quads = _with_simple_view(q for path in files for q in parse_file(path, reader.open(path)))
+    if bulk:
+        store.bulk_extend(quads)
+    else:
+        store.extend(quads)
+    reader.close()
+
+
+def _with_simple_view(quads: Iterator[Quad]) -> Iterator[Quad]:
+    default = DefaultGraph()
+    for quad in quads:
+        yield quad
+        if quad.graph_name != default:
+            yield Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def count(store: Store, graph: NamedNode | DefaultGraph) -> int:
+    """The number of triples in one graph of the store."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+def apply_rules(store: Store, rules: list[str]) -> int:
+    """Run each CONSTRUCT rule on the default graph and add its new triples there."""
+    default = DefaultGraph()
+    added = 0
+    for rule in rules:
+        try:
+            triples = list(store.query(rule, prefixes=PREFIXES))  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise InputError(f"rule: {error}") from None
+        new = [
+            q
+            for t in triples
+            if (q := Quad(t.subject, t.predicate, t.object, default)) not in store
+        ]
+        store.extend(new)
+        added += len(set(new))
+    return added
+
+
+def infer(store: Store, stats: BuildStats) -> int:
+    """Add the non-trivial entailments of the default graph to it; return how many."""
+    size = count(store, DefaultGraph())
+    if size > OWLRL_LIMIT:
+        stats.inference = "rdfs-lite"
+        return _rdfs_lite(store, size)
+    stats.inference = "owl-rl"
+    return _owlrl(store, stats)
+
+
+def _rdfs_lite(store: Store, size: int) -> int:
+    before = size
+    for _ in range(MAX_ROUNDS):
+        for update in RDFS_LITE:
+            store.update(update, prefixes=PREFIXES)
+        after = count(store, DefaultGraph())
+        if after == size:
+            break
+        size = after
+    return size - before
+
+
+def _owlrl(store: Store, stats: BuildStats) -> int:
+    import owlrl
+    import rdflib
+
+    from gsekg.bridge import from_rdflib, to_rdflib
+
+    graph = rdflib.Graph()
+    for quad in store.quads_for_pattern(None, None, None, DefaultGraph()):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    original = set(graph)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
+    stats.inconsistencies = sum(
+        1
+        for _ in graph.triples(
+            (None, rdflib.RDF.type, rdflib.URIRef(_OWLRL_ERROR + "ErrorMessage"))
+        )
+    )
+    default = DefaultGraph()
+    new = []
+    for s, p, o in set(graph) - original:
+        if isinstance(s, rdflib.Literal) or not isinstance(p, rdflib.URIRef):
+            continue
+        if _is_trivial(str(s), str(p), o):
+            continue
+        new.append(Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), default))  # type: ignore[arg-type]
+    store.extend(new)
+    return len(new)
+
+
+def _is_trivial(subject: str, predicate: str, obj: object) -> bool:
+    """Whether an owlrl entailment says nothing a user wants to query."""
+    import rdflib
+
+    if subject.startswith(_AXIOM_NAMESPACES) or predicate.startswith(_OWLRL_ERROR):
+        return True
+    if isinstance(obj, rdflib.Literal):
+        return predicate == _RDF_TYPE
+    value = str(obj)
+    if predicate in _REFLEXIVE and value == subject:
+        return True
+    if value in _TRIVIAL_OBJECTS or value.startswith(_OWLRL_ERROR):
+        return True
+    return (
+        predicate == _RDF_TYPE
+        and value.startswith(_AXIOM_NAMESPACES)
+        and (value.endswith(("Datatype", "Literal", "Class", "Property", "Resource")))
+    )
+
+
+def _read_rule(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: {error.strerror or error}") from None
+
+
+class _ProgressReader:
+    """Opens the files one by one, counting the bytes read for a progress hook."""
+
+    def __init__(self, files: list[Path], progress: Progress | None) -> None:
+        self._progress = progress
+        self._done = 0
+        self._total = sum(_size(p) for p in files) if progress else 0
+        self._current: io.RawIOBase | None = None
+
+    def open(self, path: Path) -> io.RawIOBase | None:
+        """A binary stream of the file that reports progress, or ``None`` without a hook."""
+        self.close()
+        if self._progress is None:
+            return None
+        try:
+            self._current = _Counting(path.open("rb", buffering=0), self._advance)
+        except OSError as error:
+            raise InputError(f"{path}: {error.strerror or error}") from None
+        return self._current
+
+    def close(self) -> None:
+        """Close the current file."""
+        if self._current is not None:
+            self._current.close()
+            self._current = None
+
+    def _advance(self, n: int) -> None:
+        self._done += n
+        if self._progress is not None:
+            self._progress(self._done, self._total)
+
+
+class _Counting(io.RawIOBase):
+    """A raw binary reader that tells ``on_read`` how many bytes each read returned."""
+
+    def __init__(self, raw: io.RawIOBase, on_read: Callable[[int], None]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._on_read = on_read
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._raw.readinto(buffer) or 0
+        self._on_read(n)
+        return n
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

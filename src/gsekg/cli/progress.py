@@ -1,0 +1,80 @@
+"""A progress bar for slow loads: rich, on stderr, only on a terminal, only after a second."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gsekg.build import Progress
+    from gsekg.engines import Engine
+
+DELAY = 1.0
+"""Seconds a load runs before the bar appears."""
+
+
+@contextmanager
+def load_progress(description: str = "Loading RDF") -> Iterator[Progress | None]:
+    """Yield a progress hook for :func:`gsekg.engines.open_engine` (``None`` off a terminal)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    started = time.monotonic()
+    shown: dict[str, Any] = {}
+
+    def hook(done: int, total: int) -> None:
+        if not shown:
+            if time.monotonic() - started < DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TimeRemainingColumn,
+            )
+
+            bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            bar.start()
+            shown["bar"], shown["task"] = bar, bar.add_task(description, total=total)
+        shown["bar"].update(shown["task"], completed=done)
+
+    try:
+        yield hook
+    finally:
+        if shown:
+            shown["bar"].stop()
+
+
+def open_with_progress(
+    data: Sequence[Path] | None = None,
+    with_bundled: bool = False,
+    no_inference: bool = False,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    cache_dir: Path | None = None,
+) -> Engine:
+    """Like :func:`gsekg.cli.options.open_graph`, with a progress bar if the store must be built."""
+    from gsekg.engines import open_engine
+
+    with load_progress() as progress:
+        return open_engine(
+            engine=engine,
+            data=tuple(data or ()),
+            with_bundled=with_bundled or not data,
+            inference=not no_inference,
+            endpoint=endpoint,
+            cache_dir=cache_dir,
+            progress=progress,
+        )

@@ -1,0 +1,405 @@
+"""Query engines: one API over Oxigraph (default, cached on disk), rdflib, and remote endpoints.
+
+Every engine sees the same dataset: the default graph is the simple view (the union of the
+claim graphs, the ontology, entities, provenance, rule output and inferred triples), and each
+claim is a named graph. Queries are read-only unless updates are allowed, SERVICE is refused
+unless allowed, the prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclared, and a
+``timeout`` stops a runaway query (:class:`gsekg.errors.QueryTimeout`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    Store,
+    Triple,
+    Variable,
+)
+from pyoxigraph import Literal as RdfLiteral
+
+from gsekg import guard
+from gsekg.errors import EngineError, InputError
+from gsekg.loader import syntax_error
+from gsekg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from gsekg.build import Progress
+    from gsekg.endpoint import Client
+    from gsekg.store import Inputs
+
+Term: TypeAlias = NamedNode | BlankNode | RdfLiteral | Triple
+Substitutions: TypeAlias = Mapping[str, Term]
+ENGINES = ("oxigraph", "rdflib")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a query, whatever its form.
+
+    ``kind`` is ``select`` (``variables`` and ``rows``), ``ask`` (``boolean``), ``graph``
+    (CONSTRUCT/DESCRIBE: ``triples``) or ``update`` (an allowed update: nothing).
+    """
+
+    kind: Literal["select", "ask", "graph", "update"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+
+
+class Engine(ABC):
+    """What every engine offers; use it as a context manager or call :meth:`close`."""
+
+    name: str
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_update: bool = False,
+        allow_service: bool = False,
+    ) -> QueryResult:
+        """Run a SPARQL query.
+
+        Args:
+            sparql: the query; the gsekg prefixes are predeclared.
+            substitutions: values for variables (name without ``?`` -> term), bound by the
+                engine, never pasted into the text.
+            timeout: stop the query after this many seconds (:class:`QueryTimeout`).
+            allow_update: run a SPARQL update (on a private in-memory copy for local engines).
+            allow_service: allow SERVICE calls to other endpoints.
+
+        Raises:
+            InputError: malformed query (``query:line:column: …``).
+            ForbiddenQuery: an update or SERVICE that was not allowed.
+            QueryTimeout: the time ran out.
+            EngineError: the engine or endpoint failed.
+        """
+
+    @abstractmethod
+    def quads(self) -> Iterator[Quad]:
+        """Every quad: the default graph (simple view) then the named (claim) graphs."""
+
+    def named_graphs(self) -> list[NamedNode | BlankNode]:
+        """The names of the named graphs (the claims), sorted."""
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+        names = [row[0] for row in result.rows if isinstance(row[0], NamedNode | BlankNode)]
+        return sorted(names, key=str)
+
+    def close(self) -> None:  # noqa: B027  (engines without resources have nothing to free)
+        """Free the engine's resources."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class OxigraphEngine(Engine):
+    """Queries a pyoxigraph store (read-only on disk, or in memory)."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: Store, *, location: Path | None = None) -> None:
+        self._store: Store | None = store
+        self._private = location is None
+        self.location = location
+        """The cached store folder, or ``None`` when the store lives in memory."""
+
+    @property
+    def store(self) -> Store:
+        """The underlying store."""
+        if self._store is None:
+            raise EngineError("the engine is closed")
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_update: bool = False,
+        allow_service: bool = False,
+    ) -> QueryResult:
+        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
+        if request.is_update:
+            return self._update(sparql)
+        bindings = {Variable(k.lstrip("?$")): term for k, term in (substitutions or {}).items()}
+        store = self.store
+
+        def run() -> QueryResult:
+            try:
+                return _evaluate(store, sparql, bindings)
+            except _NotProjectedError:
+                # pyoxigraph substitutes only projected variables; bind the others with VALUES
+                return _evaluate(store, guard.with_values(sparql, substitutions or {}), {})
+
+        return guard.run_with_timeout(run, timeout)
+
+    def _update(self, sparql: str) -> QueryResult:
+        """Apply an update to a private in-memory copy, never to the cached store."""
+        if not self._private:
+            copy = Store()
+            copy.extend(self.store)
+            self._store, self._private = copy, True
+        try:
+            self.store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise syntax_error("update", error, sparql) from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise EngineError(f"update failed: {error}") from None
+        return QueryResult("update")
+
+    def quads(self) -> Iterator[Quad]:
+        store = self.store
+        yield from store.quads_for_pattern(None, None, None, DefaultGraph())
+        for graph in store.named_graphs():
+            yield from store.quads_for_pattern(None, None, None, graph)
+
+    def named_graphs(self) -> list[NamedNode | BlankNode]:
+        return sorted(self.store.named_graphs(), key=str)
+
+    def close(self) -> None:
+        self._store = None
+
+
+def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
+    try:
+        answer = store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
+        if isinstance(answer, QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, QuerySolutions):
+            variables = list(answer.variables)
+            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            return QueryResult("select", [v.value for v in variables], rows)
+        return QueryResult("graph", triples=list(answer))
+    except SyntaxError as error:
+        raise syntax_error("query", error, sparql) from None
+    except RuntimeError as error:
+        if bindings and "projection" in str(error):
+            raise _NotProjectedError from None
+        raise EngineError(f"query failed: {error}") from None
+    except (OSError, ValueError) as error:
+        raise EngineError(f"query failed: {error}") from None
+
+
+class _NotProjectedError(Exception):
+    """pyoxigraph refused a substitution for a variable the SELECT does not project."""
+
+
+class RdflibEngine(Engine):
+    """Runs queries with rdflib on an in-memory copy of the dataset."""
+
+    name = "rdflib"
+
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        from gsekg.bridge import to_rdflib_dataset
+
+        self._dataset = to_rdflib_dataset(quads)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_update: bool = False,
+        allow_service: bool = False,
+    ) -> QueryResult:
+        from gsekg.bridge import to_rdflib
+
+        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
+        if request.is_update:
+            return self._update(sparql)
+        bindings = {name.lstrip("?$"): to_rdflib(t) for name, t in (substitutions or {}).items()}
+        return guard.run_with_timeout(lambda: self._evaluate(sparql, bindings), timeout)
+
+    def _evaluate(self, sparql: str, bindings: dict[str, Any]) -> QueryResult:
+        import rdflib.plugins.sparql as rdflib_sparql
+
+        from gsekg.bridge import from_rdflib
+
+        loading = rdflib_sparql.SPARQL_LOAD_GRAPHS
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> must never fetch from the web
+        try:
+            answer = self._dataset.query(sparql, initNs=PREFIXES, initBindings=bindings)
+            if answer.type == "ASK":
+                return QueryResult("ask", boolean=bool(answer.askAnswer))
+            if answer.type == "SELECT":
+                variables = [str(v) for v in answer.vars or ()]
+                rows = [
+                    tuple(None if t is None else from_rdflib(t) for t in row)  # type: ignore[union-attr]
+                    for row in answer
+                ]
+                return QueryResult("select", variables, rows)  # type: ignore[arg-type]
+            triples = [
+                Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+                for s, p, o in answer.graph or ()
+            ]
+            return QueryResult("graph", triples=triples)
+        except Exception as error:
+            raise _rdflib_error(error, sparql) from None
+        finally:
+            rdflib_sparql.SPARQL_LOAD_GRAPHS = loading
+
+    def _update(self, sparql: str) -> QueryResult:
+        try:
+            self._dataset.update(sparql, initNs=PREFIXES)
+        except Exception as error:
+            raise _rdflib_error(error, sparql) from None
+        return QueryResult("update")
+
+    def quads(self) -> Iterator[Quad]:
+        from gsekg.bridge import from_rdflib
+
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            identifier = getattr(g, "identifier", g)
+            name = (
+                DefaultGraph()
+                if identifier is None or identifier == self._dataset.default_context.identifier
+                else from_rdflib(identifier)
+            )
+            yield Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name)  # type: ignore[arg-type]
+
+    def named_graphs(self) -> list[NamedNode | BlankNode]:
+        from gsekg.bridge import from_rdflib
+
+        default = self._dataset.default_context.identifier
+        names = [
+            from_rdflib(g.identifier) for g in self._dataset.contexts() if g.identifier != default
+        ]
+        return sorted((n for n in names if isinstance(n, NamedNode | BlankNode)), key=str)
+
+
+def _rdflib_error(error: Exception, sparql: str) -> Exception:
+    """A gsekg error for an exception raised by rdflib while parsing or evaluating."""
+    from pyparsing import ParseException
+
+    if isinstance(error, InputError | EngineError):
+        return error
+    if isinstance(error, ParseException):
+        position = SyntaxError(error.msg, (None, error.lineno, error.col, None, None, None))
+        return syntax_error("query", position, sparql)
+    return EngineError(f"query failed: {error}")
+
+
+class EndpointEngine(Engine):
+    """Sends queries to a SPARQL 1.1 Protocol endpoint."""
+
+    name = "endpoint"
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_update: bool = False,
+        allow_service: bool = False,
+    ) -> QueryResult:
+        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
+        if request.is_update:
+            self.client.update(sparql, timeout=timeout)
+            return QueryResult("update")
+        if not request.service:
+            _check_syntax(sparql)
+        if substitutions:
+            sparql = guard.with_values(sparql, substitutions)
+        return self.client.query(sparql, form=request.form, timeout=timeout)
+
+    def quads(self) -> Iterator[Quad]:
+        result = self.query("SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        positions = [result.variables.index(v) for v in ("s", "p", "o", "g")]
+        for row in result.rows:
+            s, p, o, g = (row[i] for i in positions)
+            yield Quad(s, p, o, g if g is not None else DefaultGraph())  # type: ignore[arg-type]
+
+
+def _check_syntax(sparql: str) -> None:
+    """Raise an :class:`InputError` with line and column if pyoxigraph cannot parse ``sparql``.
+
+    The query runs on an empty in-memory store, which costs nothing; it gives the same
+    error positions as the local engines before anything is sent.
+    """
+    try:
+        Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise syntax_error("query", error, sparql) from None
+
+
+def open_engine(
+    *,
+    engine: str = "oxigraph",
+    data: Sequence[str | Path] = (),
+    with_bundled: bool = True,
+    inference: bool = True,
+    endpoint: str | None = None,
+    cache_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> Engine:
+    """Open the graph: the bundled files and/or ``data``, or a remote ``endpoint``.
+
+    Args:
+        engine: ``oxigraph`` (default; the built store is cached on disk) or ``rdflib``.
+        data: RDF files or folders (any syntax, by extension) to read.
+        with_bundled: read the bundled ontology and data too.
+        inference: apply the simple-view rules and inference.
+        endpoint: query this SPARQL endpoint instead (``engine``, ``data`` etc. are ignored).
+        cache_dir: where the on-disk stores are cached (see :func:`gsekg.store.cache_root`).
+        progress: a hook told how many bytes were read when the store has to be built.
+    """
+    if endpoint:
+        from gsekg.endpoint import Client
+
+        return EndpointEngine(Client(endpoint))
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r} (choose from: {', '.join(ENGINES)})")
+    from gsekg.store import open_store
+
+    opened = open_store(
+        inputs(data, with_bundled=with_bundled, inference=inference),
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+        progress=progress,
+    )
+    if engine == "rdflib":
+        return RdflibEngine(opened.store)
+    return OxigraphEngine(opened.store, location=opened.path)
+
+
+def inputs(
+    data: Sequence[str | Path] = (), *, with_bundled: bool = True, inference: bool = True
+) -> Inputs:
+    """The :class:`gsekg.store.Inputs` of a graph: bundled files, ``data`` files, and rules."""
+    from gsekg import resources
+    from gsekg.loader import expand
+    from gsekg.store import Inputs
+
+    files = list(resources.bundled_files()) if with_bundled else []
+    files += expand(Path(p) for p in data)
+    rules = sorted((resources.ontology_dir() / "rules").glob("*.rq")) if inference else []
+    return Inputs(tuple(files), tuple(rules), inference)

@@ -1,0 +1,307 @@
+"""The on-disk store cache: one built Oxigraph store per set of inputs.
+
+Layout of the cache folder::
+
+    <root>/<key>/store/          the Oxigraph (RocksDB) store, opened read-only
+    <root>/<key>/manifest.json   inputs, counts, build time; written last
+    <root>/index/<stat-key>      memo: file sizes and mtimes -> content key
+    <root>/.build-<key>-*/       a build in progress (or killed)
+    <root>/.lock                 held while building, pruning or clearing
+
+``key`` is a SHA-256 over the gsekg version, the build options and each input file's path
+and bytes, so changed inputs get a new store. A warm run hashes only file metadata (the
+``index`` memo), opens the store read-only and never parses RDF. A build happens in a
+``.build-*`` folder under the lock and is renamed into place, so readers only ever see
+complete stores, concurrent first runs build once, and a killed build leaves the
+previous stores untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Store
+
+from gsekg import __version__
+from gsekg.atomic import write_bytes
+from gsekg.errors import EngineError, InputError
+
+CACHE_FORMAT = 1
+LOCK_TIMEOUT = 1800.0
+_BUILD_PREFIX = ".build-"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a dataset is built from."""
+
+    files: tuple[Path, ...]
+    rules: tuple[Path, ...] = ()
+    inference: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The build options that change the result, for the key and the manifest."""
+        return {"format": CACHE_FORMAT, "gsekg": __version__, "inference": self.inference}
+
+    def paths(self) -> list[Path]:
+        """Every file the build reads."""
+        return [*self.files, *self.rules]
+
+
+@dataclass
+class CachedStore:
+    """An opened store and where it came from (``path`` is ``None`` for an in-memory build)."""
+
+    store: Store
+    path: Path | None
+    manifest: dict[str, Any]
+
+
+def cache_root(cache_dir: Path | None = None) -> Path:
+    """The cache folder: ``cache_dir``, else ``$GSEKG_CACHE_DIR``, else the user cache dir."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = os.environ.get("GSEKG_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gsekg", appauthor=False))
+
+
+def cache_key(inputs: Inputs) -> str:
+    """SHA-256 over the version, options, and each input file's path and bytes."""
+    digest = hashlib.sha256(json.dumps(inputs.options(), sort_keys=True).encode())
+    for path in inputs.paths():
+        digest.update(b"\0path\0" + str(path.resolve()).encode())
+        try:
+            with path.open("rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as error:
+            raise _input_error(path, error) from None
+    return digest.hexdigest()
+
+
+def open_store(
+    inputs: Inputs,
+    *,
+    cache_dir: Path | None = None,
+    progress: Any = None,
+) -> CachedStore:
+    """Open the cached store for ``inputs``, building it first if needed.
+
+    When the cache folder cannot be written, the dataset is built in memory instead.
+
+    Args:
+        inputs: the files, rules and options.
+        cache_dir: the cache folder (see :func:`cache_root`).
+        progress: a :data:`gsekg.build.Progress` hook for a build.
+    """
+    root = cache_root(cache_dir)
+    stat_key = _stat_key(inputs)
+    key = _read_index(root, stat_key)
+    if key is not None and (opened := _open_entry(root / key)) is not None:
+        return opened
+    key = cache_key(inputs)
+    if (opened := _open_entry(root / key)) is not None:
+        _write_index(root, stat_key, key)
+        return opened
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = _lock(root)
+    except OSError:
+        return build_in_memory(inputs, progress=progress)
+    with lock:
+        opened = _open_entry(root / key)
+        if opened is None:
+            _build_entry(root, key, inputs, progress)
+            _prune(root, keep=key, signature=_signature(inputs))
+            opened = _open_entry(root / key)
+    if opened is None:
+        raise EngineError(f"the store built in {root / key} cannot be opened")
+    _write_index(root, stat_key, key)
+    return opened
+
+
+def build_in_memory(inputs: Inputs, *, progress: Any = None) -> CachedStore:
+    """Build the dataset into an in-memory store (nothing is cached)."""
+    from gsekg.build import build
+
+    store = Store()
+    stats = build(
+        store, inputs.files, rules=inputs.rules, inference=inputs.inference, progress=progress
+    )
+    return CachedStore(store, None, _manifest(inputs, "", stats.as_dict()))
+
+
+def entries(cache_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The manifests of the cached stores, each with ``path`` and ``size_bytes`` added."""
+    root = cache_root(cache_dir)
+    found = []
+    for manifest_path in sorted(root.glob("*/manifest.json")):
+        manifest = _read_json(manifest_path)
+        if manifest is None:
+            continue
+        manifest["path"] = str(manifest_path.parent)
+        manifest["size_bytes"] = _tree_size(manifest_path.parent)
+        found.append(manifest)
+    return found
+
+
+def clear(cache_dir: Path | None = None) -> int:
+    """Delete every cached store and unfinished build; return how many folders went."""
+    root = cache_root(cache_dir)
+    if not root.is_dir():
+        return 0
+    with _lock(root):
+        doomed = [p for p in root.iterdir() if p.is_dir()]
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
+    return len(doomed)
+
+
+def build_entry(inputs: Inputs, *, cache_dir: Path | None = None, progress: Any = None) -> Path:
+    """Build (or rebuild) the cached store for ``inputs``; return its folder."""
+    root = cache_root(cache_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    key = cache_key(inputs)
+    with _lock(root):
+        _build_entry(root, key, inputs, progress)
+        _prune(root, keep=key, signature=_signature(inputs))
+    _write_index(root, _stat_key(inputs), key)
+    return root / key
+
+
+def _build_entry(root: Path, key: str, inputs: Inputs, progress: Any) -> None:
+    """Build into a fresh ``.build-*`` folder and rename it to ``<root>/<key>`` (lock held)."""
+    from gsekg.build import build
+
+    for stale in root.glob(f"{_BUILD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"{_BUILD_PREFIX}{key[:16]}-", dir=root))
+    try:
+        store = Store(str(workdir / "store"))
+        stats = build(
+            store,
+            inputs.files,
+            rules=inputs.rules,
+            inference=inputs.inference,
+            progress=progress,
+            bulk=True,
+        )
+        store.optimize()
+        store.flush()
+        del store  # closes the database before the folder moves
+        _write_json(workdir / "manifest.json", _manifest(inputs, key, stats.as_dict()))
+        target = root / key
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(workdir, target)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _open_entry(entry: Path) -> CachedStore | None:
+    """The store of a complete cache entry, or ``None`` when there is none."""
+    manifest = _read_json(entry / "manifest.json")
+    if manifest is None or manifest.get("format") != CACHE_FORMAT:
+        return None
+    try:
+        store = Store.read_only(str(entry / "store"))
+    except OSError:
+        return None
+    return CachedStore(store, entry, manifest)
+
+
+def _prune(root: Path, *, keep: str, signature: str) -> None:
+    """Delete the entries superseded by ``keep``: same input paths and options (lock held)."""
+    for manifest_path in root.glob("*/manifest.json"):
+        manifest = _read_json(manifest_path)
+        entry = manifest_path.parent
+        if entry.name != keep and manifest is not None and manifest.get("signature") == signature:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _manifest(inputs: Inputs, key: str, stats: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **inputs.options(),
+        "key": key,
+        "signature": _signature(inputs),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "inputs": [_describe(p) for p in inputs.files],
+        "rules": [_describe(p) for p in inputs.rules],
+        "stats": stats,
+    }
+
+
+def _describe(path: Path) -> dict[str, Any]:
+    return {"path": str(path.resolve()), "bytes": path.stat().st_size}
+
+
+def _signature(inputs: Inputs) -> str:
+    """A hash of the input paths and options, not their content: entries it supersedes."""
+    text = json.dumps([inputs.options(), [str(p.resolve()) for p in inputs.paths()]])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stat_key(inputs: Inputs) -> str:
+    """A hash of the options and each file's path, size, mtime and inode (cheap to compute)."""
+    parts: list[Any] = [inputs.options()]
+    for path in inputs.paths():
+        try:
+            st = path.stat()
+        except OSError as error:
+            raise _input_error(path, error) from None
+        parts.append([str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _read_index(root: Path, stat_key: str) -> str | None:
+    try:
+        return (root / "index" / stat_key).read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def _write_index(root: Path, stat_key: str, key: str) -> None:
+    """Remember ``stat_key -> key``; a failure only costs a re-hash next time."""
+    with contextlib.suppress(OSError, InputError):
+        (root / "index").mkdir(parents=True, exist_ok=True)
+        write_bytes(root / "index" / stat_key, key.encode("ascii"))
+
+
+def _lock(root: Path) -> Any:
+    from filelock import FileLock
+
+    return FileLock(root / ".lock", timeout=LOCK_TIMEOUT)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    write_bytes(path, json.dumps(value, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def _tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _input_error(path: Path, error: OSError) -> InputError:
+    return InputError(f"{path}: {error.strerror or error}")

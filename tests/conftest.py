@@ -1,0 +1,80 @@
+"""Shared fixtures: a CLI runner, a subprocess runner, the mini graph and the corpus."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gsekg.resources import corpus_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.trig"
+"""A tiny hand-written graph (registry + claims) for fast CLI tests: ``--data MINI``."""
+
+RunGsekg = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store cache for the whole test session (passed as ``GSEKG_CACHE_DIR``)."""
+    return tmp_path_factory.mktemp("gsekg-cache")
+
+
+@pytest.fixture
+def runner(cache_dir: Path) -> CliRunner:
+    """A typer ``CliRunner``: ``runner.invoke(app, [...])``; ``.stdout`` and ``.stderr`` apart."""
+    return CliRunner(env={"GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"})
+
+
+@pytest.fixture
+def run_gsekg(cache_dir: Path) -> RunGsekg:
+    """Run ``python -m gsekg ARGS…`` in a real subprocess.
+
+    Call as ``run_gsekg("query", "ASK {}", input="…", env={…}, cwd=…, timeout=60)``;
+    returns the ``CompletedProcess`` (text mode; ``stdout``/``stderr`` captured,
+    never raises on a non-zero exit).
+    """
+
+    def run(
+        *args: str | os.PathLike[str],
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        timeout: float = 120,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
+        full_env.pop("FORCE_COLOR", None)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "gsekg", *map(str, args)],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            cwd=cwd,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The corpus folder; skips the test (with the reason) when it is absent."""
+    found = corpus_dir()
+    if found is None or not found.is_dir():
+        pytest.skip("corpus not found: set GSEKG_CORPUS or put it in ../shared/corpus")
+    return found
+
+
+@pytest.fixture
+def mini() -> Path:
+    """Path of ``tests/fixtures/mini.trig``."""
+    return MINI

@@ -1,0 +1,356 @@
+"""The ontology, the SHACL shapes and the simple-view rule, checked on hand-written fixtures.
+
+The dataset is built here the way docs/model.md describes: every quad of the fixture source
+file and the entity registry goes into one graph together with the ontology (the simple view),
+the CONSTRUCT rule runs on it, then owlrl's OWL-RL closure; the shapes are validated on the
+result.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
+import pyshacl
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from gsekg.namespaces import GSE, GSO, ROLES, compact
+from gsekg.resources import ontology_dir
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ONTOLOGY_IRI = URIRef("https://w3id.org/gsekg/ontology")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+GSO_NS = Namespace(GSO)
+GSE_NS = Namespace(GSE)
+ROLES_NS = Namespace(ROLES)
+ROLE_SCHEME = ROLES_NS.scheme
+TERM_TYPES = (
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.NamedIndividual,
+)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    """The ontology graph."""
+    return Graph().parse(ontology_dir() / "gse.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    """The shapes graph."""
+    return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def rule() -> str:
+    """The text of the simple-view rule."""
+    return (ontology_dir() / "rules" / "simple-view.rq").read_text(encoding="utf-8")
+
+
+def fixture_store(*updates: str) -> ox.Store:
+    """A store with the fixture source file, entities and ontology, after the given updates."""
+    store = ox.Store()
+    store.load(path=FIXTURES / "valid.trig", format=ox.RdfFormat.TRIG)
+    store.load(path=FIXTURES / "entities.ttl", format=ox.RdfFormat.TURTLE)
+    store.load(path=ontology_dir() / "gse.ttl", format=ox.RdfFormat.TURTLE)
+    for update in updates:
+        store.update(update, prefixes=_PREFIXES)
+    return store
+
+
+_PREFIXES = {
+    "gse": GSE,
+    "gso": GSO,
+    "roles": ROLES,
+    "claim": "https://w3id.org/gsekg/claim/",
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "src": "https://w3id.org/gsekg/source/",
+    "dcterms": str(DCTERMS),
+}
+
+
+def union_graph(store: ox.Store) -> Graph:
+    """The default graph plus every named graph's triples, as an rdflib graph."""
+    triples = store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=data, format="nt")
+
+
+def built(store: ox.Store, rule: str) -> Graph:
+    """The union after the simple-view rule and OWL-RL inference (generalised triples dropped)."""
+    graph = union_graph(store)
+    for triple in graph.query(rule):
+        graph.add(triple)  # type: ignore[arg-type]
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
+    for triple in [t for t in graph if isinstance(t[0], Literal)]:
+        graph.remove(triple)
+    return graph
+
+
+def _name(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return "_:" if isinstance(node, BNode) else compact(str(node))
+
+
+def results(graph: Graph, shapes: Graph, severity: URIRef) -> set[tuple[str | None, ...]]:
+    """(focus node, path, constraint component) of each validation result of one severity."""
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
+    found = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(result, SH.resultSeverity) == severity:
+            found.add(
+                tuple(
+                    _name(report.value(result, p))
+                    for p in (SH.focusNode, SH.resultPath, SH.sourceConstraintComponent)
+                )
+            )
+    return found
+
+
+def declared_terms(ontology: Graph) -> set[URIRef]:
+    """Every gso: IRI the ontology types as a class, property or individual."""
+    return {
+        s
+        for t in TERM_TYPES
+        for s in ontology.subjects(RDF.type, t)
+        if isinstance(s, URIRef) and str(s).startswith(GSO)
+    }
+
+
+# --- the ontology -----------------------------------------------------------------------
+
+
+def test_ontology_header(ontology: Graph) -> None:
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license):
+        assert ontology.value(ONTOLOGY_IRI, prop) is not None, prop
+
+
+def test_every_term_has_label_definition_and_origin(ontology: Graph) -> None:
+    terms = declared_terms(ontology)
+    assert len(terms) > 100
+    for term in terms:
+        labels = list(ontology.objects(term, RDFS.label))
+        assert [lb for lb in labels if getattr(lb, "language", None) == "en"], term
+        assert ontology.value(term, SKOS.definition) is not None, term
+        assert ontology.value(term, RDFS.isDefinedBy) == ONTOLOGY_IRI, term
+
+
+def test_properties_are_typed_once(ontology: Graph) -> None:
+    kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Class)
+    for term in declared_terms(ontology):
+        assert sum((term, RDF.type, k) in ontology for k in kinds) <= 1, term
+
+
+@pytest.mark.parametrize("source", ["gse.ttl", "shapes.ttl", "rules/simple-view.rq"])
+def test_every_gso_iri_used_is_declared(ontology: Graph, source: str) -> None:
+    text = (ontology_dir() / source).read_text(encoding="utf-8")
+    used = {GSO + local for local in re.findall(r"\bgso:([A-Za-z]+)", text)}
+    used |= set(re.findall(re.escape(GSO) + r"[A-Za-z]+", text))
+    assert sorted(used - {str(t) for t in declared_terms(ontology)}) == []
+
+
+def test_terms_named_in_the_model_are_declared(ontology: Graph) -> None:
+    model = (DOCS / "model.md").read_text(encoding="utf-8")
+    declared = {str(t) for t in declared_terms(ontology)}
+    gso_terms = {GSO + local for local in re.findall(r"\bgso:([A-Za-z]+)", model)}
+    assert sorted(gso_terms - declared) == []
+    concepts = {str(c) for c in ontology.subjects(SKOS.inScheme, ROLE_SCHEME)}
+    role_terms = {ROLES + k for k in re.findall(r"\broles:([a-z][a-z-]*[a-z])", model)}
+    assert sorted(role_terms - concepts - {str(ROLE_SCHEME)}) == []
+
+
+def test_role_kinds_are_complete_concepts(ontology: Graph) -> None:
+    concepts = set(ontology.subjects(SKOS.inScheme, ROLE_SCHEME))
+    assert len(concepts) == 23
+    tops = set(ontology.objects(ROLE_SCHEME, SKOS.hasTopConcept))
+    for kind in concepts:
+        assert ontology.value(kind, SKOS.prefLabel).language == "en", kind  # type: ignore[union-attr]
+        assert ontology.value(kind, SKOS.definition) is not None, kind
+        assert (kind, RDF.type, SKOS.Concept) in ontology, kind
+        has_broader = ontology.value(kind, SKOS.broader) is not None
+        assert has_broader != (kind in tops), kind
+        assert (kind in tops) == ((kind, SKOS.topConceptOf, ROLE_SCHEME) in ontology), kind
+        direct = ontology.value(kind, GSO_NS.directProperty)
+        assert (direct, RDF.type, OWL.ObjectProperty) in ontology, kind
+
+
+def test_direct_properties_mirror_the_kind_hierarchy(ontology: Graph) -> None:
+    for kind, broader in ontology.subject_objects(SKOS.broader):
+        narrow = ontology.value(kind, GSO_NS.directProperty)
+        wide = ontology.value(broader, GSO_NS.directProperty)
+        assert wide in set(ontology.transitive_objects(narrow, RDFS.subPropertyOf)), kind
+
+
+def test_hierarchy_examples(ontology: Graph) -> None:
+    assert (ROLES_NS.initiator, SKOS.broader, ROLES_NS["founding-member"]) in ontology
+    assert (ROLES_NS["founding-partner"], SKOS.broader, ROLES_NS["founding-member"]) in ontology
+    assert (ROLES_NS["keynote-speaker"], SKOS.broader, ROLES_NS.speaker) in ontology
+    assert (GSO_NS.acronym, RDFS.subPropertyOf, SKOS.altLabel) in ontology
+    assert (GSO_NS.misspelling, RDFS.subPropertyOf, SKOS.altLabel) in ontology
+    assert (GSO_NS.underAuspicesOf, RDFS.subPropertyOf, ORG.subOrganizationOf) in ontology
+    assert (GSO_NS.Organisation, OWL.equivalentClass, ORG.Organization) in ontology
+    assert (ORG.holds, OWL.inverseOf, ORG.heldBy) in ontology
+    qualifiers = set(ontology.subjects(RDF.type, GSO_NS.QuantityQualifier))
+    assert qualifiers == {GSO_NS.over, GSO_NS.almost, GSO_NS.lessThan, GSO_NS.exactly}
+
+
+
+# --- the rule ---------------------------------------------------------------------------
+
+
+def test_rule_parses_in_both_engines(rule: str) -> None:
+    prepareQuery(rule)
+    assert list(ox.Store().query(rule)) == []
+
+
+def test_rule_gives_the_same_triples_in_both_engines(rule: str) -> None:
+    store = fixture_store()
+    in_oxigraph = {
+        (t.subject.value, t.predicate.value, t.object.value)
+        for t in store.query(rule, use_default_graph_as_union=True)
+    }
+    in_rdflib = {tuple(str(x) for x in t) for t in union_graph(store).query(rule)}
+    assert in_oxigraph == in_rdflib
+    assert len(in_rdflib) == 5
+
+
+def test_simple_view(rule: str) -> None:
+    graph = built(fixture_store(), rule)
+    gse2022 = GSE_NS.gse2022
+    expected = [
+        (gse2022, SCHEMA.sponsor, GSE_NS.lenovo),
+        (gse2022, GSO_NS.coHost, GSE_NS.bnu),
+        (gse2022, GSO_NS.host, GSE_NS.bnu),
+        (gse2022, GSO_NS.speaker, GSE_NS["tao-zhan"]),
+        (gse2022, SCHEMA.performer, GSE_NS["tao-zhan"]),
+        (GSE_NS["tao-zhan"], ORG.holds, GSE_NS["post-tao-zhan-director-iite"]),
+        (GSE_NS.bnu, RDF.type, ORG.Organization),
+        (GSE_NS.bnu, SKOS.altLabel, Literal("BNU")),
+    ]
+    for triple in expected:
+        assert triple in graph, triple
+    speakers = set(graph.objects(gse2022, GSO_NS.speaker))
+    assert speakers == {GSE_NS["tao-zhan"]}
+
+
+# --- the shapes -------------------------------------------------------------------------
+
+
+def test_valid_fixture_conforms(rule: str, shapes: Graph) -> None:
+    graph = built(fixture_store(), rule)
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes)
+    assert conforms, text
+
+
+def test_shapes_hold_when_loaded_with_the_data(rule: str, shapes: Graph) -> None:
+    store = fixture_store()
+    store.load(path=ontology_dir() / "shapes.ttl", format=ox.RdfFormat.TURTLE)
+    conforms, _, text = pyshacl.validate(built(store, rule), shacl_graph=shapes)
+    assert conforms, text
+
+
+_SELECTOR_OF_DATES = "claim:002-dates oa:hasSelector ?sel . ?sel oa:start ?start ."
+
+INVALID = {
+    "missing selector": (
+        "DELETE { claim:002-viewers oa:hasSelector ?sel . ?sel ?p ?o } "
+        "WHERE { claim:002-viewers oa:hasSelector ?sel . ?sel ?p ?o }",
+        ("claim:002-viewers", "oa:hasSelector", "sh:MinCountConstraintComponent"),
+    ),
+    "start equals end": (
+        f"DELETE {{ ?sel oa:start ?start }} INSERT {{ ?sel oa:start 242 }} "
+        f"WHERE {{ {_SELECTOR_OF_DATES} }}",
+        ("_:", "oa:start", "sh:LessThanConstraintComponent"),
+    ),
+    "start after end": (
+        f"DELETE {{ ?sel oa:start ?start }} INSERT {{ ?sel oa:start 300 }} "
+        f"WHERE {{ {_SELECTOR_OF_DATES} }}",
+        ("_:", "oa:start", "sh:LessThanConstraintComponent"),
+    ),
+    "two sources": (
+        "INSERT DATA { claim:002-dates prov:wasDerivedFrom src:004_c4d78ee7870e79d4 . "
+        'src:004_c4d78ee7870e79d4 a gso:SourceArticle ; dcterms:identifier "004_c4d78ee7870e79d4" }',
+        ("claim:002-dates", "prov:wasDerivedFrom", "sh:MaxCountConstraintComponent"),
+    ),
+    "source that is not an article": (
+        "DELETE WHERE { claim:002-dates prov:wasDerivedFrom ?s } ; "
+        "INSERT DATA { claim:002-dates prov:wasDerivedFrom gse:gse2022 }",
+        ("claim:002-dates", "prov:wasDerivedFrom", "sh:ClassConstraintComponent"),
+    ),
+    "role without kind": (
+        "DELETE WHERE { GRAPH ?g { gse:gse2022-sponsor-lenovo gso:roleKind ?kind } }",
+        ("gse:gse2022-sponsor-lenovo", "gso:roleKind", "sh:MinCountConstraintComponent"),
+    ),
+    "role kind outside the scheme": (
+        "DELETE { GRAPH ?g { ?r gso:roleKind ?k } } INSERT { GRAPH ?g { ?r gso:roleKind gse:bnu } } "
+        "WHERE { GRAPH ?g { ?r gso:roleKind ?k } FILTER(?r = gse:gse2022-sponsor-lenovo) }",
+        ("gse:gse2022-sponsor-lenovo", "gso:roleKind", "sh:NodeConstraintComponent"),
+    ),
+    "role without agent": (
+        "DELETE WHERE { GRAPH ?g { gse:gse2022-speaker-nigeria gso:agentCountry ?c } }",
+        ("gse:gse2022-speaker-nigeria", None, "sh:OrConstraintComponent"),
+    ),
+    "quantity value as string": (
+        "DELETE { GRAPH ?g { ?q schema:value ?v } } INSERT { GRAPH ?g { ?q schema:value "
+        '"4000000" } } WHERE { GRAPH ?g { ?q schema:value ?v } '
+        "FILTER(?q = gse:q-gse2022-viewers-day1) }",
+        ("gse:q-gse2022-viewers-day1", "schema:value", "sh:OrConstraintComponent"),
+    ),
+    "unknown qualifier": (
+        "INSERT DATA { GRAPH claim:002-viewers { gse:q-gse2022-viewers-day1 gso:qualifier "
+        "gso:about } }",
+        ("gse:q-gse2022-viewers-day1", "gso:qualifier", "sh:InConstraintComponent"),
+    ),
+    "post without organisation": (
+        "DELETE WHERE { GRAPH ?g { gse:post-tao-zhan-director-iite org:postIn ?o } }",
+        ("gse:post-tao-zhan-director-iite", "org:postIn", "sh:MinCountConstraintComponent"),
+    ),
+    "role list without completeness": (
+        "DELETE WHERE { GRAPH ?g { gse:gse2022-sponsors gso:complete ?c } }",
+        ("gse:gse2022-sponsors", "gso:complete", "sh:MinCountConstraintComponent"),
+    ),
+    "year not the start year": (
+        'DELETE WHERE { GRAPH ?g { gse:gse2022 gso:year ?y } } ; INSERT DATA { GRAPH '
+        'claim:002-dates { gse:gse2022 gso:year "2021"^^<http://www.w3.org/2001/XMLSchema#gYear> } }',
+        ("gse:gse2022", None, "sh:SPARQLConstraintComponent"),
+    ),
+    "date as string": (
+        "DELETE WHERE { GRAPH ?g { gse:gse2022 schema:endDate ?d } } ; INSERT DATA { GRAPH "
+        'claim:002-dates { gse:gse2022 schema:endDate "2022-08-20" } }',
+        ("gse:gse2022", "schema:endDate", "sh:DatatypeConstraintComponent"),
+    ),
+    "two labels in one language": (
+        'INSERT DATA { gse:lenovo <http://www.w3.org/2004/02/skos/core#prefLabel> "Lenovo Group"@en }',
+        ("gse:lenovo", "skos:prefLabel", "sh:UniqueLangConstraintComponent"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_invalid_data_is_rejected(case: str, rule: str, shapes: Graph) -> None:
+    update, expected = INVALID[case]
+    graph = built(fixture_store(update), rule)
+    assert results(graph, shapes, SH.Violation) == {expected}

@@ -59,7 +59,9 @@ CASES: dict[str, Case] = {
     "unclosed brace": q("SELECT * WHERE { ?s ?p ?o", message="query:1:"),
     "bad prefix": q("SELECT * WHERE { ?s foo:bar ?o }", message="query:1:"),
     "bad prefix in filter": q("SELECT * { ?s ?p ?o FILTER(?o = foo:x) }", message="query:1:"),
-    "multi-line error": q("SELECT *\nWHERE {\n  ?s ?p ?o .\n  ?s ?p\n}", message="query:5:"),
+    "multi-line error": q(
+        "SELECT *\nWHERE {\n  ?s ?p ?o .\n  ?s foo:bar ?o\n}", message="query:4:"
+    ),
     "multi-line stdin": q("-", stdin="ASK {\n  ?s ?p\n}\n", message="Error: <stdin>:4:"),
     "misspelt keyword": q("SELEC * WHERE { ?s ?p ?o }", message="query:1:"),
     "unclosed string": q('SELECT * WHERE { ?s ?p "abc }', message="query:1:"),
@@ -67,7 +69,7 @@ CASES: dict[str, Case] = {
     "space in IRI": q("SELECT * WHERE { <http://a b> ?p ?o }", message="query:1:"),
     "trailing garbage": q("ASK {} }", message="query:1:"),
     "comment only": q("# nothing to see", message="query"),
-    "bad variable": q("SELECT ?1x WHERE { ?s ?p ?o }", message="query:1:"),
+    "bad variable": q("SELECT ?? WHERE { ?s ?p ?o }", message="query:1:"),
     "undefined function": q("SELECT * { BIND(ex:f(1) AS ?x) }", message="query:1:"),
     # empty queries
     "empty argument": q("", message="empty query"),
@@ -144,6 +146,9 @@ CASES: dict[str, Case] = {
     "export to missing folder": other(
         "export", "--data", str(MINI), "-o", "@workspace/no/x.ttl", message="does not exist"
     ),
+    # other helpers' commands that read the graph
+    "describe unknown entity": Case(("describe", "gse:nope"), 5, "gse:nope"),
+    "why unknown entity": Case(("why", "gse:nope"), 5, "gse:nope"),
     # the queries group
     "queries show without name": other("queries", "show", code=2, message="Missing argument"),
     "queries unknown command": other("queries", "bogus", code=2, message="No such command"),
@@ -151,12 +156,12 @@ CASES: dict[str, Case] = {
 
 FILES = {
     "empty_rq": ("empty.rq", ""),
-    "bad_rq": ("bad.rq", "SELECT *\nWHERE { ?s ?p }\n"),
+    "bad_rq": ("bad.rq", "SELECT *\nWHERE { ?s nope:p ?o }\n"),
     "drop_rq": ("drop.rq", "# clean up\nDROP ALL\n"),
     "needs_param_rq": ("needs.rq", "#+ param: who iri -- someone\nASK { ?who ?p ?o }\n"),
     "bad_ttl": (
         "bad.ttl",
-        "@prefix gse: <https://w3id.org/gsekg/id/> .\n\ngse:a gse:b gse:c ;; .\n",
+        "@prefix gse: <https://w3id.org/gsekg/id/> .\n\ngse:a gse:b gse:c gse:d .\n",
     ),
     "bad_trig": ("bad.trig", "<http://e/g> {\n  <http://e/a> <http://e/b> .\n}\n"),
     "bad_jsonld": ("bad.jsonld", '{"@id": "http://e/a", "http://e/p": [{"@value": }]}'),
@@ -221,12 +226,12 @@ def test_bad_input_in_a_real_process(
 
 
 def test_multi_line_error_quotes_the_offending_line(runner: CliRunner) -> None:
-    query = "SELECT *\nWHERE {\n  ?s ?p ?o .\n  FILTER(?o = 1\n}\n"
+    query = "SELECT *\nWHERE {\n  ?s ?p ?o .\n  ?s foo:bar ?o\n}\n"
     result = runner.invoke(app, ["query", query, "--data", str(MINI)])
     assert result.exit_code == 1
     first, *rest = result.stderr.splitlines()
-    assert first.startswith("Error: query:5:")
-    assert rest and rest[0].strip() == "}"
+    assert first.startswith("Error: query:4:")
+    assert [line.strip() for line in rest] == ["?s foo:bar ?o", "^"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="running as root: chmod 000 does not stop reading")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from gsekg.atomic import open_atomic, write_bytes, write_text
 from gsekg.errors import InputError
 from gsekg.export import canonical_quads, export_bytes
 from gsekg.namespaces import PREFIXES
@@ -123,3 +124,28 @@ def test_empty_graph_is_an_error(tmp_path: Path) -> None:
 def test_unknown_format() -> None:
     with pytest.raises(InputError, match="unknown export format"):
         export_bytes(MiniEngine(), "csv")
+
+
+def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.ttl"
+    write_text(target, "old\n")
+    target.chmod(0o640)
+    write_bytes(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_interrupted_write_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.ttl"
+    write_text(target, "old\n")
+    with pytest.raises(KeyboardInterrupt), open_atomic(target) as handle:
+        handle.write("half")
+        raise KeyboardInterrupt
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_atomic_write_into_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        write_text(tmp_path / "no" / "x.txt", "x")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeAlias
 
 import rdflib
@@ -48,15 +50,29 @@ def from_rdflib(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
 
 
 def to_rdflib_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:
-    """An rdflib Dataset holding ``quads`` (default-graph quads go to its default graph)."""
-    dataset = rdflib.Dataset()
-    graphs: dict[NamedNode | BlankNode | DefaultGraph, rdflib.Graph] = {
-        DefaultGraph(): dataset.default_context
-    }
-    for quad in quads:
-        graph = graphs.get(quad.graph_name)
-        if graph is None:
-            name = to_rdflib(quad.graph_name)  # type: ignore[arg-type]
-            graph = graphs[quad.graph_name] = dataset.graph(name)
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    """An rdflib Dataset holding ``quads`` (default-graph quads go to its default graph).
+
+    SPARQL on it reads the union of all graphs as the default graph (``default_union``): in a
+    gsekg dataset the default graph already holds every claim's triples, so the union is the
+    default graph, and rdflib's own default-graph code path is one it has deprecated.
+    """
+    with quiet_rdflib():
+        dataset = rdflib.Dataset(default_union=True)
+        graphs: dict[NamedNode | BlankNode | DefaultGraph, rdflib.Graph] = {
+            DefaultGraph(): dataset.default_graph
+        }
+        for quad in quads:
+            graph = graphs.get(quad.graph_name)
+            if graph is None:
+                name = to_rdflib(quad.graph_name)  # type: ignore[arg-type]
+                graph = graphs[quad.graph_name] = dataset.graph(name)
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return dataset
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence the DeprecationWarnings rdflib 7 raises from its own internals."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield

@@ -239,58 +239,63 @@ class RdflibEngine(Engine):
     def _evaluate(self, sparql: str, bindings: dict[str, Any]) -> QueryResult:
         import rdflib.plugins.sparql as rdflib_sparql
 
-        from gsekg.bridge import from_rdflib
+        from gsekg.bridge import from_rdflib, quiet_rdflib
 
         loading = rdflib_sparql.SPARQL_LOAD_GRAPHS
         rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <iri> must never fetch from the web
         try:
-            answer = self._dataset.query(sparql, initNs=PREFIXES, initBindings=bindings)
-            if answer.type == "ASK":
-                return QueryResult("ask", boolean=bool(answer.askAnswer))
-            if answer.type == "SELECT":
-                variables = [str(v) for v in answer.vars or ()]
-                rows = [
-                    tuple(None if t is None else from_rdflib(t) for t in row)  # type: ignore[union-attr]
-                    for row in answer
+            with quiet_rdflib():
+                answer = self._dataset.query(sparql, initNs=PREFIXES, initBindings=bindings)
+                if answer.type == "ASK":
+                    return QueryResult("ask", boolean=bool(answer.askAnswer))
+                if answer.type == "SELECT":
+                    variables = [str(v) for v in answer.vars or ()]
+                    rows = [
+                        tuple(None if t is None else from_rdflib(t) for t in row)  # type: ignore[union-attr]
+                        for row in answer
+                    ]
+                    return QueryResult("select", variables, rows)  # type: ignore[arg-type]
+                triples = [
+                    Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+                    for s, p, o in answer.graph or ()
                 ]
-                return QueryResult("select", variables, rows)  # type: ignore[arg-type]
-            triples = [
-                Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
-                for s, p, o in answer.graph or ()
-            ]
-            return QueryResult("graph", triples=triples)
+                return QueryResult("graph", triples=triples)
         except Exception as error:
             raise _rdflib_error(error, sparql) from None
         finally:
             rdflib_sparql.SPARQL_LOAD_GRAPHS = loading
 
     def _update(self, sparql: str) -> QueryResult:
+        from gsekg.bridge import quiet_rdflib
+
         try:
-            self._dataset.update(sparql, initNs=PREFIXES)
+            with quiet_rdflib():
+                self._dataset.update(sparql, initNs=PREFIXES)
         except Exception as error:
             raise _rdflib_error(error, sparql) from None
         return QueryResult("update")
 
     def quads(self) -> Iterator[Quad]:
-        from gsekg.bridge import from_rdflib
+        from gsekg.bridge import from_rdflib, quiet_rdflib
 
-        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+        with quiet_rdflib():
+            default = self._dataset.default_graph.identifier
+            found = list(self._dataset.quads((None, None, None, None)))
+        for s, p, o, g in found:
             identifier = getattr(g, "identifier", g)
-            name = (
-                DefaultGraph()
-                if identifier is None or identifier == self._dataset.default_context.identifier
-                else from_rdflib(identifier)
-            )
+            name = DefaultGraph() if identifier in (None, default) else from_rdflib(identifier)
             yield Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name)  # type: ignore[arg-type]
 
     def named_graphs(self) -> list[NamedNode | BlankNode]:
-        from gsekg.bridge import from_rdflib
+        from gsekg.bridge import from_rdflib, quiet_rdflib
 
-        default = self._dataset.default_context.identifier
-        names = [
-            from_rdflib(g.identifier) for g in self._dataset.contexts() if g.identifier != default
-        ]
-        return sorted((n for n in names if isinstance(n, NamedNode | BlankNode)), key=str)
+        with quiet_rdflib():
+            default = self._dataset.default_graph.identifier
+            names = [from_rdflib(g.identifier) for g in self._dataset.graphs()]
+        named = (
+            n for n in names if isinstance(n, NamedNode | BlankNode) and n != from_rdflib(default)
+        )
+        return sorted(named, key=str)
 
 
 def _rdflib_error(error: Exception, sparql: str) -> Exception:

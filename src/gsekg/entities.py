@@ -94,7 +94,6 @@ class NameIndex:
                 or not isinstance(subject, NamedNode)
                 or not isinstance(value, Literal)
                 or not subject.value.startswith((GSE, SRC))
-                or snapshot.is_nary(subject)
             ):
                 continue
             known = by_pair.get((subject, value.value))

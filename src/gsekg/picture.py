@@ -28,7 +28,7 @@ PICTURE_FORMATS = ("png", "svg")
 COLOUR_BY = ("category", "community")
 SEED = 42
 _WIDTH, _HEIGHT, _DPI = 12.0, 9.0, 150
-_MIN_SIZE, _MAX_SIZE = 60.0, 1400.0
+_MIN_SIZE, _MAX_SIZE = 50.0, 1000.0
 """Node marker areas in points², from least to most central."""
 _PALETTE = "tab20"
 
@@ -66,11 +66,9 @@ def draw(
     with rc_context({"svg.hashsalt": "gsekg", "font.family": "DejaVu Sans", "font.size": 8}):
         figure = Figure(figsize=(_WIDTH, _HEIGHT), dpi=_DPI)
         canvas = FigureCanvasAgg(figure)
-        axes = figure.add_axes((0.01, 0.01, 0.98, 0.93))
+        axes = figure.add_axes((0.01, 0.02, 0.80, 0.92))
         axes.set_axis_off()
-        positions = nx.spring_layout(
-            graph, seed=SEED, weight="weight", iterations=300, k=2.2 / math.sqrt(len(graph))
-        )
+        positions = _layout(graph)
         sizes = _sizes(network, size_by)
         groups = _groups(network, colour_by)
         _draw_edges(axes, graph, positions)
@@ -84,6 +82,20 @@ def draw(
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         figure.savefig(buffer, format=fmt, metadata=metadata)
     return buffer.getvalue()
+
+
+def _layout(graph: nx.Graph[str]) -> dict[str, Any]:
+    """Seeded spring layout of the largest component; the other components in a row below it."""
+    parts = sorted(nx.connected_components(graph), key=lambda part: (-len(part), min(part)))
+    main = graph.subgraph(parts[0])
+    positions: dict[str, Any] = {next(iter(main)): (0.0, 0.0)}
+    if len(main) > 1:
+        spread = 4.0 / math.sqrt(len(main))
+        positions = nx.spring_layout(main, seed=SEED, weight=None, iterations=500, k=spread)
+    rest = [node for part in parts[1:] for node in sorted(part)]
+    for index, node in enumerate(rest):
+        positions[node] = (-1.0 + 2.0 * (index + 0.5) / len(rest), -1.3)
+    return positions
 
 
 def _sizes(network: Network, size_by: str) -> dict[str, float]:
@@ -151,7 +163,7 @@ def _draw_nodes(
         )
         for name in names
     ]
-    axes.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.85)
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
 
 
 def _spread(index: int, size: int) -> int:

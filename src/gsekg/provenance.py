@@ -39,7 +39,15 @@ OA_END = node("oa:end")
 IDENTIFIER = node("dcterms:identifier")
 NARY_CLASSES = frozenset(
     node(n)
-    for n in ("gso:Role", "gso:RoleList", "org:Post", "gso:Quantity", "gso:Approval", "gso:Claim")
+    for n in (
+        "gso:Role",
+        "gso:RoleList",
+        "org:Post",
+        "gso:Quantity",
+        "gso:Approval",
+        "gso:Partnership",
+        "gso:Claim",
+    )
 )
 """Classes of n-ary and bookkeeping nodes: not entities in their own right."""
 
@@ -258,12 +266,12 @@ def passage(text: str, span: Span, context: int = 60) -> Passage:
     if not 0 <= start < end <= len(text):
         raise InputError(f"span {start}-{end} lies outside the article (length {len(text)})")
     left = max(0, start - context)
-    if left > 0:
-        space = text.find(" ", left, start)
+    if left > 0 and not text[left - 1].isspace():
+        space = _find_space(text, left, start)
         left = space + 1 if space >= 0 else left
     right = min(len(text), end + context)
-    if right < len(text):
-        space = text.rfind(" ", end, right)
+    if right < len(text) and not text[right].isspace():
+        space = _find_space(text, end, right, last=True)
         right = space if space >= 0 else right
     return Passage(
         before=("…" if left > 0 else "") + _flat(text[left:start]),
@@ -272,6 +280,14 @@ def passage(text: str, span: Span, context: int = 60) -> Passage:
         start=start,
         end=end,
     )
+
+
+def _find_space(text: str, start: int, end: int, last: bool = False) -> int:
+    """The index of the first (or last) whitespace character in ``text[start:end]``, or -1."""
+    positions = [i for i in range(start, end) if text[i].isspace()]
+    if not positions:
+        return -1
+    return positions[-1] if last else positions[0]
 
 
 def _flat(text: str) -> str:

@@ -189,7 +189,8 @@ def print_table(result: QueryResult, console: Console, limit: int | None = None)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim", markup=False)
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    console.print(count, style="dim", markup=False, highlight=False)
 
 
 def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:

@@ -37,6 +37,7 @@ from gsekg.errors import EngineError, InputError
 
 CACHE_FORMAT = 1
 LOCK_TIMEOUT = 1800.0
+MAX_ENTRIES = 8
 _BUILD_PREFIX = ".build-"
 
 
@@ -64,6 +65,8 @@ class CachedStore:
     store: Store
     path: Path | None
     manifest: dict[str, Any]
+    built: bool = False
+    """Whether this call built the store (``False``: it was found in the cache)."""
 
 
 def cache_root(cache_dir: Path | None = None) -> Path:
@@ -127,8 +130,9 @@ def open_store(
             _build_entry(root, key, inputs, progress)
             _prune(root, keep=key, signature=_signature(inputs))
             opened = _open_entry(root / key)
-    if opened is None:
-        raise EngineError(f"the store built in {root / key} cannot be opened")
+            if opened is None:
+                raise EngineError(f"the store built in {root / key} cannot be opened")
+            opened.built = True
     _write_index(root, stat_key, key)
     return opened
 
@@ -141,7 +145,7 @@ def build_in_memory(inputs: Inputs, *, progress: Any = None) -> CachedStore:
     stats = build(
         store, inputs.files, rules=inputs.rules, inference=inputs.inference, progress=progress
     )
-    return CachedStore(store, None, _manifest(inputs, "", stats.as_dict()))
+    return CachedStore(store, None, _manifest(inputs, "", stats.as_dict()), built=True)
 
 
 def entries(cache_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -225,12 +229,20 @@ def _open_entry(entry: Path) -> CachedStore | None:
 
 
 def _prune(root: Path, *, keep: str, signature: str) -> None:
-    """Delete the entries superseded by ``keep``: same input paths and options (lock held)."""
+    """Delete the entries ``keep`` supersedes (same input paths and options), then the oldest
+    beyond :data:`MAX_ENTRIES` (lock held)."""
+    others = []
     for manifest_path in root.glob("*/manifest.json"):
-        manifest = _read_json(manifest_path)
+        manifest = _read_json(manifest_path) or {}
         entry = manifest_path.parent
-        if entry.name != keep and manifest is not None and manifest.get("signature") == signature:
+        if entry.name == keep:
+            continue
+        if manifest.get("signature") == signature:
             shutil.rmtree(entry, ignore_errors=True)
+        else:
+            others.append((manifest_path.stat().st_mtime, entry))
+    for _, entry in sorted(others, reverse=True)[MAX_ENTRIES - 1 :]:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def _manifest(inputs: Inputs, key: str, stats: dict[str, Any]) -> dict[str, Any]:

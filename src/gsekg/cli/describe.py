@@ -22,6 +22,8 @@ from gsekg.cli.options import (
     open_graph,
 )
 from gsekg.errors import InputError
+from gsekg.namespaces import compact
+from gsekg.render import display
 
 if TYPE_CHECKING:
     from pyoxigraph import Triple
@@ -213,14 +215,7 @@ def search(
         note(f"no name resembles {text!r}")
     header = ("score", "entity", "label", "matched", "kind", "types")
     rows = [
-        (
-            m.score,
-            m.entity.value if chosen != "table" else _compact(m.entity.value),
-            m.label,
-            m.matched,
-            m.kind,
-            " ".join(m.types),
-        )
+        (m.score, compact(m.entity.value), m.label, m.matched, m.kind, " ".join(m.types))
         for m in matches
     ]
     if chosen == "json":
@@ -229,12 +224,6 @@ def search(
         print_tsv(header, rows)
     elif matches:
         print_table(None, header, ((f"{r[0]:g}", *map(str, r[1:])) for r in rows))
-
-
-def _compact(iri: str) -> str:
-    from gsekg.namespaces import compact
-
-    return compact(iri)
 
 
 @command()
@@ -289,7 +278,7 @@ def why(
             (
                 (
                     *_triple_cells(snapshot, t, labels=False),
-                    e.claim.value,
+                    display(e.claim),
                     e.source_id,
                     s,
                     t_end,
@@ -339,10 +328,15 @@ class _PassageReader:
 
 def _triple_cells(snapshot: Snapshot, triple: Triple, labels: bool) -> tuple[str, str, str]:
     """Subject, property and value: as labels for people, else as compact names and literals."""
-    from gsekg.render import display
-
-    show = snapshot.label if labels else display
+    show = snapshot.label if labels else _text
     return (show(triple.subject), display(triple.predicate), show(triple.object))
+
+
+def _text(term: Any) -> str:
+    """A literal's text (without language tag or datatype), else the compact name."""
+    from pyoxigraph import Literal
+
+    return str(term.value) if isinstance(term, Literal) else display(term)
 
 
 def _evidence_json(snapshot: Snapshot, e: Evidence, reader: _PassageReader) -> dict[str, Any]:
@@ -354,7 +348,7 @@ def _evidence_json(snapshot: Snapshot, e: Evidence, reader: _PassageReader) -> d
             | ({"before": found.before, "text": found.text, "after": found.after} if found else {})
         )
     return {
-        "claim": e.claim.value,
+        "claim": display(e.claim),
         "source": e.source.value if e.source else None,
         "source_id": e.source_id,
         "facts": [
@@ -373,8 +367,6 @@ def _evidence_json(snapshot: Snapshot, e: Evidence, reader: _PassageReader) -> d
 
 def _print_evidence(snapshot: Snapshot, rows: list[Evidence], reader: _PassageReader) -> None:
     from rich.text import Text
-
-    from gsekg.render import display
 
     out = console()
     tty = sys.stdout.isatty()

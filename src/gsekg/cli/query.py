@@ -52,17 +52,20 @@ def resolve(query: str) -> Source:
 
     if query == "-":
         return Source(_non_empty(sys.stdin.read(), "stdin"), "<stdin>")
+    if not query.strip():
+        raise InputError("empty query")
     path = Path(query)
-    if query.strip() and _is_file(path):
+    kind = _kind(path)
+    if kind == "file":
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read query file {query}: {_reason(error)}") from None
         return Source(_non_empty(text, query), query)
-    if _is_dir(path):
+    if kind == "folder":
         raise InputError(f"{query} is a folder, not a query file")
     if not _BARE_WORD.fullmatch(query):
-        return Source(_non_empty(query, "the command line"), "query")
+        return Source(query, "query")
     if "/" in query or "\\" in query or path.suffix in (".rq", ".sparql"):
         raise InputError(f"no such query file: {query}")
     names = queries.saved_names()
@@ -74,18 +77,12 @@ def resolve(query: str) -> Source:
     )
 
 
-def _is_file(path: Path) -> bool:
+def _kind(path: Path) -> str:
+    """``file``, ``folder`` or ``""`` (nothing there, or not a valid path, like most SPARQL)."""
     try:
-        return path.is_file()
-    except (OSError, ValueError):  # a long inline query is not a valid path
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
+        return "file" if path.is_file() else "folder" if path.is_dir() else ""
     except (OSError, ValueError):
-        return False
+        return ""
 
 
 def _reason(error: Exception) -> str:

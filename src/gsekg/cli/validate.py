@@ -57,7 +57,6 @@ def validate(
     report = run(
         snapshot,
         shapes=shapes_file if shapes_file.is_file() else None,
-        ontology=ontology,
         corpus=folder,
     )
     if chosen == "json":

@@ -49,36 +49,43 @@ ORG_CLASSES = ("University", "Company", "ResearchInstitute")
 ROLE_KINDS = ("sponsor", "organiser", "co-organiser", "speaker", "partner", "supporter")
 OUTCOME_CLASSES = ("Declaration", "Initiative")
 SOURCES = 50
-EDITIONS_PER_BLOCK = 1
 
 
-def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
-    """Endless blocks of (number of triples, claim graphs, provenance lines)."""
+class _Block:
+    """The claims of one edition and their provenance, as TriG text."""
+
+    def __init__(self, rng: random.Random, first_claim: int) -> None:
+        self.rng = rng
+        self.number = first_claim
+        self.claims: list[str] = []
+        self.provenance: list[str] = []
+        self.triples = 0
+
+    def claim(self, body: list[str]) -> None:
+        """One claim graph holding ``body``, and its provenance in the default graph."""
+        self.number += 1
+        name = f"claim:c{self.number}"
+        source = f"src:s{self.rng.randrange(SOURCES)}"
+        start = self.rng.randrange(20000)
+        self.claims.append(f"{name} {{\n" + "".join(f"  {t} .\n" for t in body) + "}\n")
+        self.provenance.append(
+            f"{name} a gso:Claim ; prov:wasDerivedFrom {source} ; oa:hasSelector "
+            f"[ a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + 40} ] .\n"
+        )
+        self.triples += len(body) + 6
+
+
+def blocks(seed: int) -> Iterator[_Block]:
+    """Endless blocks, one per edition."""
     rng = random.Random(seed)
     edition = 0
-    claim_number = 0
+    claims = 0
     while True:
         edition += 1
+        block = _Block(rng, claims)
         e = f"gse:ed{edition}"
         year = 1990 + edition % 35
-        claims: list[str] = []
-        provenance: list[str] = []
-        triples = 0
-
-        def claim(body: list[str]) -> None:
-            nonlocal claim_number, triples
-            claim_number += 1
-            name = f"claim:c{claim_number}"
-            source = f"src:s{rng.randrange(SOURCES)}"
-            start = rng.randrange(20000)
-            claims.append(f"{name} {{\n" + "".join(f"  {t} .\n" for t in body) + "}\n")
-            provenance.append(
-                f"{name} a gso:Claim ; prov:wasDerivedFrom {source} ; oa:hasSelector "
-                f"[ a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + 40} ] .\n"
-            )
-            triples += len(body) + 6
-
-        claim(
+        block.claim(
             [
                 f"{e} a gso:ConferenceEdition",
                 f'{e} gso:year "{year}"^^xsd:gYear',
@@ -91,7 +98,7 @@ def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
             o = f"gse:org{rng.randrange(5000)}"
             kind = ROLE_KINDS[k % len(ROLE_KINDS)]
             role = f"gse:ed{edition}-{kind}-{k}"
-            claim(
+            block.claim(
                 [
                     f"{o} a gso:{ORG_CLASSES[int(o[7:]) % len(ORG_CLASSES)]}",
                     f'{o} skos:prefLabel "Organisation {o[7:]}"@en',
@@ -104,7 +111,7 @@ def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
         for k in range(rng.randrange(2, 5)):
             person = f"gse:person{rng.randrange(20000)}"
             post = f"gse:post-ed{edition}-{k}"
-            claim(
+            block.claim(
                 [
                     f"{person} a schema:Person",
                     f'{person} skos:prefLabel "Person {person[10:]}"@en',
@@ -116,7 +123,7 @@ def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
             )
         for k in range(rng.randrange(1, 3)):
             outcome = f"gse:outcome-ed{edition}-{k}"
-            claim(
+            block.claim(
                 [
                     f"{outcome} a gso:{OUTCOME_CLASSES[k % 2]}",
                     f"{outcome} gso:adoptedAt {e}",
@@ -125,7 +132,7 @@ def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
                 ]
             )
         q = f"gse:q-ed{edition}"
-        claim(
+        block.claim(
             [
                 f"{e} gso:participation {q}",
                 f"{q} a gso:Quantity",
@@ -134,7 +141,8 @@ def blocks(seed: int) -> Iterator[tuple[int, list[str], list[str]]]:
                 f'{q} gso:counts "participants"',
             ]
         )
-        yield triples, claims, provenance
+        claims = block.number
+        yield block
 
 
 def generate(size: int, target: Path, seed: int = 20240820) -> int:
@@ -143,10 +151,10 @@ def generate(size: int, target: Path, seed: int = 20240820) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as out:
         out.write(PREFIXES + SCHEMA)
-        for triples, claims, provenance in blocks(seed):
-            out.writelines(claims)
-            out.writelines(provenance)
-            written += triples
+        for block in blocks(seed):
+            out.writelines(block.claims)
+            out.writelines(block.provenance)
+            written += block.triples
             if written >= size:
                 return written
     raise AssertionError("unreachable")

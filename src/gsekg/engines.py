@@ -399,12 +399,17 @@ def open_engine(
 def inputs(
     data: Sequence[str | Path] = (), *, with_bundled: bool = True, inference: bool = True
 ) -> Inputs:
-    """The :class:`gsekg.store.Inputs` of a graph: bundled files, ``data`` files, and rules."""
+    """The :class:`gsekg.store.Inputs` of a graph: bundled files, ``data`` files, and rules.
+
+    The simple-view rules belong to the bundled ontology (they need its role scheme), so
+    they run when the bundled graph is read and inference is on.
+    """
     from gsekg import resources
     from gsekg.loader import expand
     from gsekg.store import Inputs
 
     files = list(resources.bundled_files()) if with_bundled else []
     files += expand(Path(p) for p in data)
-    rules = sorted((resources.ontology_dir() / "rules").glob("*.rq")) if inference else []
+    rules_dir = resources.ontology_dir() / "rules"
+    rules = sorted(rules_dir.glob("*.rq")) if inference and with_bundled else []
     return Inputs(tuple(files), tuple(rules), inference)

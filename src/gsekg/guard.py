@@ -40,8 +40,8 @@ _NOISE = re.compile(
     | "(?:[^"\\\n]|\\.)*"
     | <[^<>"{}|^`\\\s]*>                # IRIs
     | \#[^\n]*                          # comments
-    | [?$][\w\u00b7\u00c0-\uffff]+      # variables
-    | [\w.\-\u00b7\u00c0-\uffff]*:[\w.\-:%\u00b7\u00c0-\uffff]*  # prefixed names, blank nodes
+    | [?$]\w+                          # variables (\w is Unicode-aware)
+    | [\w.\-\u00b7]*:[\w.\-:%\u00b7]*     # prefixed names, blank nodes
     | @[a-zA-Z]+(?:-[a-zA-Z0-9]+)*      # language tags
     """,
     re.VERBOSE,

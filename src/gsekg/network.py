@@ -189,7 +189,8 @@ def load_evidence(engine: Engine, query_text: str | None = None) -> Evidence:
     from gsekg import queries
 
     text = query_text if query_text is not None else queries.load(LINKS_QUERY).text
-    result = engine.query(text)
+    defaults = queries.bind_params(queries.parse_header(text), {})
+    result = engine.query(text, substitutions=defaults or None)
     missing = [c for c in _COLUMNS if c not in result.variables]
     if result.kind != "select" or missing:
         raise InputError(

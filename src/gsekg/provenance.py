@@ -46,10 +46,11 @@ NARY_CLASSES = frozenset(
         "gso:Quantity",
         "gso:Approval",
         "gso:Partnership",
+        "schema:Schedule",
         "gso:Claim",
     )
 )
-"""Classes of n-ary and bookkeeping nodes: not entities in their own right."""
+"""Classes of n-ary nodes, structured values and claims: not entities in their own right."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,10 @@ class Passage:
     after: str
     start: int
     end: int
+
+    def delimited(self) -> str:
+        """The passage as plain text with the span between « and »."""
+        return f"{self.before}«{self.text}»{self.after}"
 
 
 def corpus_file(corpus: Path, source_id: str) -> Path:

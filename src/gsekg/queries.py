@@ -6,6 +6,7 @@ A saved query starts with header lines::
     #+ description: One or more sentences (repeat the line to continue).
     #+ param: NAME TYPE [= DEFAULT] -- what it means
     #+ ordered: true
+    #+ example: NAME=VALUE   (the parameter values the expected result is for)
 
 and its expected result sits beside it in ``queries/NAME.expected.csv``. The
 same header is honoured in any query text (a file, stdin, inline), so an ad-hoc
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean", "date", "gYear")
-HEADER_KEYS = ("title", "description", "param", "ordered")
+HEADER_KEYS = ("title", "description", "param", "ordered", "example")
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARAM = re.compile(
@@ -70,6 +71,8 @@ class Header:
     description: str = ""
     params: tuple[Param, ...] = ()
     ordered: bool = False
+    example: tuple[str, ...] = ()
+    """``NAME=VALUE`` parameter values the expected result was written for."""
 
 
 @dataclass(frozen=True)
@@ -119,12 +122,16 @@ def parse_header(text: str) -> Header:
         raise InputError(f"header 'ordered' must be true or false, got {ordered!r}")
     if len(fields["title"]) > 1:
         raise InputError("header has more than one 'title' line")
-    return Header(
+    header = Header(
         title="".join(fields["title"]),
         description=" ".join(fields["description"]),
         params=params,
         ordered=ordered == "true",
+        example=tuple(fields["example"]),
     )
+    if header.example:
+        bind_params(header, header.example)
+    return header
 
 
 def _parse_param(line: str) -> Param:
@@ -363,9 +370,13 @@ def run_saved(
     params: Mapping[str, str] | None = None,
     folder: Path | None = None,
 ) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Run the saved query ``name`` on ``engine`` and return its normalised header and rows."""
+    """Run the saved query ``name`` on ``engine`` and return its normalised header and rows.
+
+    Without ``params``, the header's ``example`` values (and the defaults) are used:
+    the values its expected result was written for.
+    """
     query = load(name, folder)
-    bound = bind_params(query.header, params or {})
+    bound = bind_params(query.header, query.header.example if params is None else params)
     return normalise(engine.query(query.text, substitutions=bound or None))
 
 

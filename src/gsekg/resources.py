@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+SHAPES_FILE = "shapes.ttl"
+"""The SHACL shapes: they validate the graph and are not part of it."""
+
 _PACKAGE = Path(__file__).resolve().parent
 _SOURCE_TREE = _PACKAGE.parents[1]
 
@@ -36,7 +39,7 @@ def queries_dir() -> Path:
 
 def bundled_files() -> list[Path]:
     """Every RDF file of the bundled graph, in a stable order."""
-    files = sorted(ontology_dir().glob("*.ttl"))
+    files = sorted(p for p in ontology_dir().glob("*.ttl") if p.name != SHAPES_FILE)
     files += sorted(p for p in data_dir().iterdir() if p.suffix in {".ttl", ".trig"})
     return files
 

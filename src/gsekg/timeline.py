@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from gsekg.namespaces import compact
 from gsekg.provenance import Snapshot, Term, node
+from gsekg.render import display
 
 DATE_PROPERTIES = tuple(
     node(name)
@@ -28,6 +29,9 @@ DATE_PROPERTIES = tuple(
     )
 )
 """Properties whose value dates their subject; other ``xsd:date``/``gYear``… values count too."""
+
+AT_EVENT = (node("gso:adoptedAt"), node("gso:launchedAt"), node("gso:presentedAt"))
+"""Links from an outcome to the event where it happened: the outcome is dated by the event."""
 
 _DATE_TYPES = frozenset(
     "http://www.w3.org/2001/XMLSchema#" + t
@@ -81,12 +85,11 @@ def timeline(snapshot: Snapshot) -> list[Event]:
                 sources[Triple(article, node("dcterms:date"), value)].add(
                     snapshot.source_id(article)
                 )
-    events = [
+    events = _dated_via_events(snapshot)
+    events += [
         Event(
-            date=str(triple.object.value),
-            subject=compact(triple.subject.value)
-            if isinstance(triple.subject, NamedNode)
-            else str(triple.subject),
+            date=display(triple.object),
+            subject=display(triple.subject),
             label=snapshot.label(triple.subject),
             property=compact(triple.predicate.value),
             sources=tuple(sorted(ids)),
@@ -95,6 +98,44 @@ def timeline(snapshot: Snapshot) -> list[Event]:
         for triple, ids in sources.items()
     ]
     return sorted(events, key=lambda e: (sort_key(e.date), e.subject, e.property))
+
+
+def _dated_via_events(snapshot: Snapshot) -> list[Event]:
+    """Outcomes adopted, launched or presented at an event, dated by that event.
+
+    The date is the event's (start date, else month, else year); the sources are
+    those that state the link, e.g. a declaration adopted at GSE 2023.
+    """
+    events = []
+    for predicate in AT_EVENT:
+        for triple, claims in snapshot.claims_of.items():
+            if triple.predicate != predicate:
+                continue
+            date = _date_of(snapshot, triple.object)
+            if date is None:
+                continue
+            events.append(
+                Event(
+                    date=date,
+                    subject=display(triple.subject),
+                    label=snapshot.label(triple.subject),
+                    property=compact(predicate.value),
+                    sources=tuple(
+                        sorted({snapshot.source_id(s) for c in claims for s in c.sources})
+                    ),
+                    context=f"at {snapshot.label(triple.object)}",
+                )
+            )
+    return events
+
+
+def _date_of(snapshot: Snapshot, event: Term) -> str | None:
+    """An event's most precise stated date: start date, else month, else year."""
+    for predicate in (node("schema:startDate"), node("gso:month"), node("gso:year")):
+        for value in snapshot.objects(event, predicate):
+            if isinstance(value, Literal):
+                return value.value
+    return None
 
 
 def _is_date(triple: Triple) -> bool:

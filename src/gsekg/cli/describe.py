@@ -78,7 +78,9 @@ def print_table(title: str | None, header: Sequence[str], rows: Iterable[Sequenc
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(*header, title=title, title_justify="left", highlight=False)
+    table = Table(title=title, title_justify="left", highlight=False)
+    for name in header:
+        table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*(Text(str(v)) for v in row))
     console().print(table)
@@ -280,13 +282,13 @@ def why(
                     *_triple_cells(snapshot, t, labels=False),
                     display(e.claim),
                     e.source_id,
-                    s,
-                    t_end,
-                    reader.marked(e.source_id, (s, t_end)),
+                    start,
+                    end,
+                    reader.delimited(e.source_id, (start, end)),
                 )
                 for e in rows
                 for t in e.triples
-                for s, t_end in e.spans
+                for start, end in e.spans
             ),
         )
     else:
@@ -321,9 +323,10 @@ class _PassageReader:
             note(f"{source_id}: {error}")
             return None
 
-    def marked(self, source_id: str | None, span: tuple[int, int]) -> str:
+    def delimited(self, source_id: str | None, span: tuple[int, int]) -> str:
+        """The passage with the span between « and », or ``""`` when it cannot be read."""
         found = self.passage(source_id, span)
-        return f"{found.before}«{found.text}»{found.after}" if found else ""
+        return found.delimited() if found else ""
 
 
 def _triple_cells(snapshot: Snapshot, triple: Triple, labels: bool) -> tuple[str, str, str]:
@@ -388,5 +391,5 @@ def _print_evidence(snapshot: Snapshot, rows: list[Evidence], reader: _PassageRe
                 line.append(found.after)
                 out.print(line)
             else:
-                out.print(line + Text(f"{found.before}«{found.text}»{found.after}"))
+                out.print(line + Text(found.delimited()))
         out.print()

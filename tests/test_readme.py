@@ -1,0 +1,37 @@
+"""Every console example in the README runs, exits 0 and prints what the README shows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+import readme  # noqa: E402
+
+EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
+
+
+def test_readme_has_a_tour() -> None:
+    commands = {example.command.split()[1] for example in EXAMPLES if example.command.startswith("gsekg ")}
+    for command in ("query", "queries", "export", "describe", "search", "why", "validate", "stats",
+                    "timeline", "path", "network", "cache"):
+        assert command in commands, f"the README tour lacks gsekg {command}"
+
+
+def test_ellipsis_matching() -> None:
+    assert readme.matches(["a", "...", "d"], ["a", "b", "c", "d"])
+    assert readme.matches(["a", "..."], ["a"])
+    assert not readme.matches(["a", "...", "d"], ["a", "b"])
+    assert not readme.matches(["a"], ["a", "b"])
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.command[:60] for e in EXAMPLES])
+def test_readme_example(example: readme.Example, cache_dir: Path) -> None:
+    code, output = readme.run(example.command, env={"GSEKG_CACHE_DIR": str(cache_dir)})
+    assert code == 0, f"{example.command} exited {code}"
+    assert readme.matches(example.output, output), "\n".join(
+        ["README shows:", *example.output, "but the command printed:", *output]
+    )

@@ -40,10 +40,24 @@ NAME_PROPERTIES = tuple(
 #: Properties whose values we write in our own words: they need not appear in the span.
 OWN_WORDS = frozenset(
     GSO + name
-    for name in (
-        "aim topic objective mission vision plannedActivity expectedOutcome memberBenefit "
-        "meetingRule agentDescription counts scope complete remote rotating nominatedFrom"
-    ).split()
+    for name in [
+        "aim",
+        "topic",
+        "objective",
+        "mission",
+        "vision",
+        "plannedActivity",
+        "expectedOutcome",
+        "memberBenefit",
+        "meetingRule",
+        "agentDescription",
+        "counts",
+        "scope",
+        "complete",
+        "remote",
+        "rotating",
+        "nominatedFrom",
+    ]
 ) | frozenset(
     (
         SKOS + "prefLabel",

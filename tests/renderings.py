@@ -5,13 +5,44 @@ from __future__ import annotations
 import calendar
 import re
 
-WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
-ORDINAL_WORDS = (
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
-).split()
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+ORDINAL_WORDS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
 SCALES = ((1_000_000, "million"), (1_000, "thousand"))
 
 
@@ -33,7 +64,7 @@ def number_forms(value: float) -> set[str]:
 
 
 def ordinal_forms(n: int) -> set[str]:
-    """"5th", "fifth", "18th", "40th"…"""
+    """ "5th", "fifth", "18th", "40th"…"""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     forms = {f"{n}{suffix}"}
     if n < len(ORDINAL_WORDS):
@@ -54,7 +85,7 @@ def date_parts(lexical: str) -> list[set[str]]:
 
 
 def duration_forms(lexical: str) -> set[str]:
-    """"P5Y" as "five-year", "5-year", "five years"…"""
+    """ "P5Y" as "five-year", "5-year", "five years"…"""
     match = re.fullmatch(r"P(\d+)Y", lexical)
     if not match:
         return {lexical}

@@ -10,9 +10,9 @@ from functools import cache
 
 import pyoxigraph as ox
 import pytest
-from kgdata import all_claims, names, normalise, registry
 
 from gsekg.namespaces import GSE, sparql_prologue
+from kgdata import all_claims, names, normalise, registry
 
 # (source prefix, a name as the article writes it, the entity it must resolve to)
 NAMES = [
@@ -65,12 +65,20 @@ NAMES = [
     ("002", "National Public Service System for Smart Education", "pub-public-service-system"),
     ("002", "Smart Campus Design for Future Education", "pub-smart-campus-design"),
     ("002", "Student Forum on Learning Crisis and Futures of Education", "gse2022-student-forum"),
-    ("002", "Global Competition on Design for Future Education", "competition-design-future-education-5"),
+    (
+        "002",
+        "Global Competition on Design for Future Education",
+        "competition-design-future-education-5",
+    ),
     ("002", "E-Library For Teachers", "elibrary-for-teachers"),
     ("002", "NetDragon", "netdragon"),
     ("002", "China Institute of Education and Social Development", "cieds"),
     ("002", "Collaborative Innovation Centre of Assessment for Basic Education Quality", "cicabeq"),
-    ("002", "National Engineering Laboratory for Cyberlearning and Intelligent Technology", "nel-cyberlearning"),
+    (
+        "002",
+        "National Engineering Laboratory for Cyberlearning and Intelligent Technology",
+        "nel-cyberlearning",
+    ),
     ("002", "NetDragon Huayu Education", "netdragon-huayu"),
     ("002", "Unisplendour Wisdom Education", "unisplendour-wisdom-education"),
     ("002", "H3C Group", "h3c"),
@@ -87,22 +95,35 @@ NAMES = [
     ("003", "Southeast Asian Ministers of Education Organization", "seameo"),
     ("003", "Net Dragon", "netdragon"),
     ("003", "E-Library for Teachers", "elibrary-for-teachers"),
-    ("003", "Rethinking and Redesigning National Smart Education Strategy", "project-national-strategy"),
     (
         "003",
-        "Utilizing Intelligent Technology to Transform Teaching and Learning Towards Smart Education",
+        "Rethinking and Redesigning National Smart Education Strategy",
+        "project-national-strategy",
+    ),
+    (
+        "003",
+        "Utilizing Intelligent Technology to Transform Teaching and Learning"
+        " Towards Smart Education",
         "project-intelligent-technology",
     ),
     ("004", "ASLECSO", "alecso"),
     ("004", "UNESCO IICBA", "unesco-iicba"),
     ("004", "UNESCO INRULED", "unesco-inruled"),
-    ("004", "UNESCO International Research and Training Centre for Rural Education", "unesco-inruled"),
+    (
+        "004",
+        "UNESCO International Research and Training Centre for Rural Education",
+        "unesco-inruled",
+    ),
     ("004", "Department of Science and Technology", "moe-china-dst"),
     ("004", "Ministry of Education of the People's Republic of China", "moe-china"),
     ("004", "Svetlana Knyazeva", "svetlana-knyazeva"),
     ("004", "Natalia Amelina", "natalia-amelina"),
     ("004", "Unit of Digital Pedagogy and Learning Materials", "iite-unit-digital-pedagogy"),
-    ("004", "Unit of Teacher Professional Development and Networking", "iite-unit-teacher-development"),
+    (
+        "004",
+        "Unit of Teacher Professional Development and Networking",
+        "iite-unit-teacher-development",
+    ),
     ("004", "UNESCO Recommendation on Open Educational Resources", "unesco-oer-recommendation"),
     ("004", "International Science Education Forum", "gse2020-forum-science-education"),
     ("004", "International Association of Smart Learning Environments", "iasle"),
@@ -113,7 +134,8 @@ NAMES = [
     ("004", "National Engineering Laboratory for Educational Big Data", "nel-educational-big-data"),
     (
         "004",
-        "National and Local Joint Engineering Laboratory for Learning Analysis Technology of Cyberlearning Data",
+        "National and Local Joint Engineering Laboratory for Learning Analysis Technology"
+        " of Cyberlearning Data",
         "nljel-learning-analysis",
     ),
     ("004", "Canada", "canada"),
@@ -197,7 +219,9 @@ def test_date_is_recorded(slug: str, value: str) -> None:
     assert _ask(f"gse:{slug} ?p {value}"), f"gse:{slug} lacks {value}"
 
 
-@pytest.mark.parametrize(("slug", "value", "qualifier"), FIGURES, ids=[f"{s}-{v}" for s, v, _ in FIGURES])
+@pytest.mark.parametrize(
+    ("slug", "value", "qualifier"), FIGURES, ids=[f"{s}-{v}" for s, v, _ in FIGURES]
+)
 def test_figure_is_structured(slug: str, value: int, qualifier: str | None) -> None:
     qualified = f"; gso:qualifier gso:{qualifier}" if qualifier else ""
     assert _ask(

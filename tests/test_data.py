@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+
+from gsekg.namespaces import GSO, PREFIXES, SRC
 from kgdata import (
     CLAIM_CLASS,
     DERIVED,
@@ -27,8 +29,6 @@ from kgdata import (
 )
 from renderings import date_parts, duration_forms, number_forms, ordinal_forms
 
-from gsekg.namespaces import GSO, PREFIXES, SRC
-
 SOURCE_IDS = {path.stem for path in source_files()}
 PROVENANCE_PREDICATES = {RDF_TYPE, DERIVED, SELECTOR, START, END}
 
@@ -41,13 +41,13 @@ CLAIMS = all_claims()
 
 
 def test_every_source_has_a_data_file() -> None:
-    assert SOURCE_IDS == {
+    assert {
         "000_e16defdeedae4764",
         "001_ec682e7534bf026a",
         "002_2b3a093da3c925aa",
         "003_9a262aed049202bf",
         "004_c4d78ee7870e79d4",
-    }
+    } == SOURCE_IDS
 
 
 @pytest.mark.parametrize("path", source_files(), ids=lambda p: p.stem[:3])

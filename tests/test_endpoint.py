@@ -22,7 +22,7 @@ import pytest
 from gsekg import queries
 from gsekg.endpoint import Client, push
 from gsekg.engines import EndpointEngine, Engine, OxigraphEngine, QueryResult, open_engine
-from gsekg.errors import EngineError, InputError, QueryTimeout
+from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.server import Server, oxigraph_binary
 
 GSE = "https://w3id.org/gsekg/id/"
@@ -204,6 +204,9 @@ def test_serve_from_the_command_line(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
+    # stopping gsekg serve stopped Oxigraph's server too
+    with pytest.raises(OSError):
+        client.query()
 
 
 def test_the_oxigraph_server_is_installed() -> None:
@@ -273,7 +276,7 @@ def test_a_dead_endpoint_is_an_engine_error() -> None:
 def test_a_slow_endpoint_times_out(fake: _FakeServer) -> None:
     fake.mode = "slow"
     started = time.monotonic()
-    with pytest.raises(QueryTimeout, match=r"did not answer within 0\.5 s"):
+    with pytest.raises(QueryTimeoutError, match=r"did not answer within 0\.5 s"):
         open_engine(endpoint=url_of(fake)).query("SELECT ?x WHERE { ?x ?p ?o }", timeout=0.5)
     assert time.monotonic() - started < 2.5
 

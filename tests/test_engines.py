@@ -13,7 +13,7 @@ import pytest
 
 from gsekg import queries
 from gsekg.engines import Engine, OxigraphEngine, QueryResult, RdflibEngine, open_engine
-from gsekg.errors import ForbiddenQuery, InputError, QueryTimeout
+from gsekg.errors import ForbiddenQueryError, InputError, QueryTimeoutError
 from gsekg.guard import inspect
 
 GSE = "https://w3id.org/gsekg/id/"
@@ -183,13 +183,13 @@ def test_a_parameter_is_a_value_never_query_text(oxigraph: Engine) -> None:
     ],
 )
 def test_updates_are_refused_by_default(oxigraph: Engine, update: str) -> None:
-    with pytest.raises(ForbiddenQuery) as caught:
+    with pytest.raises(ForbiddenQueryError) as caught:
         oxigraph.query(update)
     assert caught.value.exit_code == 1
 
 
 def test_service_is_refused_unless_allowed(oxigraph: Engine) -> None:
-    with pytest.raises(ForbiddenQuery, match="SERVICE"):
+    with pytest.raises(ForbiddenQueryError, match="SERVICE"):
         oxigraph.query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 
 
@@ -230,7 +230,7 @@ def test_a_timeout_stops_a_runaway_query(engine_name: str, mini_file: Path, cach
         engine=engine_name, data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
         started = time.monotonic()
-        with pytest.raises(QueryTimeout) as caught:
+        with pytest.raises(QueryTimeoutError) as caught:
             engine.query(CROSS_PRODUCT + " LIMIT 1", timeout=0.5)
         assert time.monotonic() - started < 5
         assert caught.value.exit_code == 4

@@ -1,4 +1,4 @@
-"""A plain wheel (not an editable install) carries the ontology, data and queries and works anywhere."""
+"""A plain wheel (not an editable install) carries the graph and queries, and works anywhere."""
 
 from __future__ import annotations
 
@@ -17,8 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -30,7 +40,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_bundles_the_graph_and_queries(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, suffix in (("ontology", ".ttl"), ("data", ".trig"), ("queries", ".rq")):
-        bundled = {n for n in names if n.startswith(f"gsekg/bundled/{folder}/") and n.endswith(suffix)}
+        bundled = {
+            n for n in names if n.startswith(f"gsekg/bundled/{folder}/") and n.endswith(suffix)
+        }
         in_tree = {p.name for p in (ROOT / folder).glob(f"*{suffix}")}
         assert {n.rsplit("/", 1)[-1] for n in bundled} == in_tree, folder
     assert "gsekg/py.typed" in names
@@ -40,8 +52,17 @@ def test_wheel_bundles_the_graph_and_queries(wheel: Path) -> None:
 def test_installed_wheel_answers_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
@@ -52,10 +73,16 @@ def test_installed_wheel_answers_from_another_folder(wheel: Path, tmp_path: Path
         "NO_COLOR": "1",
     }
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import gsekg.resources as r; print(r.bundled_root()); "
-         "from gsekg.cli import main; main()",
-         "query", "sponsors", "--format", "csv"],
+        [
+            sys.executable,
+            "-c",
+            "import gsekg.resources as r; print(r.bundled_root()); "
+            "from gsekg.cli import main; main()",
+            "query",
+            "sponsors",
+            "--format",
+            "csv",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -64,5 +91,7 @@ def test_installed_wheel_answers_from_another_folder(wheel: Path, tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     root, *rows = done.stdout.splitlines()
-    assert root.startswith(str(target)), "the bundled files come from the wheel, not the source tree"
+    assert root.startswith(str(target)), (
+        "the bundled files come from the wheel, not the source tree"
+    )
     assert "https://w3id.org/gsekg/id/lenovo" in "\n".join(rows)

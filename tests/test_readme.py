@@ -9,15 +9,29 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
-import readme  # noqa: E402
+import readme
 
 EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
 
 
 def test_readme_has_a_tour() -> None:
-    commands = {example.command.split()[1] for example in EXAMPLES if example.command.startswith("gsekg ")}
-    for command in ("query", "queries", "export", "describe", "search", "why", "validate", "stats",
-                    "timeline", "path", "network", "cache"):
+    commands = {
+        example.command.split()[1] for example in EXAMPLES if example.command.startswith("gsekg ")
+    }
+    for command in (
+        "query",
+        "queries",
+        "export",
+        "describe",
+        "search",
+        "why",
+        "validate",
+        "stats",
+        "timeline",
+        "path",
+        "network",
+        "cache",
+    ):
         assert command in commands, f"the README tour lacks gsekg {command}"
 
 

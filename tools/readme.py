@@ -79,7 +79,7 @@ def refresh(text: str) -> str:
             _, actual = run(example.command)
             keep = len(example.output)
             if example.output and example.output[-1].strip() == ELLIPSIS:
-                actual = actual[: keep - 1] + [ELLIPSIS]
+                actual = [*actual[: keep - 1], ELLIPSIS]
             lines += [f"$ {example.command}", *actual]
         return "```console\n" + "\n".join(lines) + "\n```"
 

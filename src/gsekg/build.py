@@ -248,6 +248,8 @@ def _is_trivial(subject: str, predicate: str, obj: object) -> bool:
         return True
     if isinstance(obj, rdflib.Literal):
         return predicate == _RDF_TYPE
+    if isinstance(obj, rdflib.BNode) and predicate.startswith(_AXIOM_NAMESPACES):
+        return True  # membership in, or domain of, an anonymous class expression
     value = str(obj)
     if predicate in _REFLEXIVE and value == subject:
         return True

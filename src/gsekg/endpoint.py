@@ -32,7 +32,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from gsekg.errors import EngineError, InputError, QueryTimeout
+from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.namespaces import sparql_prologue
 
 if TYPE_CHECKING:
@@ -147,11 +147,11 @@ class Client:
             raise _http_error(url, error) from None
         except TimeoutError:
             limit = timeout or DEFAULT_TIMEOUT
-            raise QueryTimeout(f"{url} did not answer within {limit:g} s") from None
+            raise QueryTimeoutError(f"{url} did not answer within {limit:g} s") from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError | socket.timeout):
                 limit = timeout or DEFAULT_TIMEOUT
-                raise QueryTimeout(f"{url} did not answer within {limit:g} s") from None
+                raise QueryTimeoutError(f"{url} did not answer within {limit:g} s") from None
             raise EngineError(f"cannot reach {url}: {error.reason}") from None
         except (OSError, ValueError) as error:
             raise EngineError(f"cannot talk to {url}: {error}") from None

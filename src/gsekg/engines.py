@@ -4,7 +4,7 @@ Every engine sees the same dataset: the default graph is the simple view (the un
 claim graphs, the ontology, entities, provenance, rule output and inferred triples), and each
 claim is a named graph. Queries are read-only unless updates are allowed, SERVICE is refused
 unless allowed, the prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclared, and a
-``timeout`` stops a runaway query (:class:`gsekg.errors.QueryTimeout`).
+``timeout`` stops a runaway query (:class:`gsekg.errors.QueryTimeoutError`).
 """
 
 from __future__ import annotations
@@ -78,16 +78,20 @@ class Engine(ABC):
 
         Args:
             sparql: the query; the gsekg prefixes are predeclared.
-            substitutions: values for variables (name without ``?`` -> term), bound by the
-                engine, never pasted into the text.
-            timeout: stop the query after this many seconds (:class:`QueryTimeout`).
+            substitutions: values for variables (name without ``?`` -> term), never pasted
+                into the text: pyoxigraph substitutes them (SEP-0007; a variable the SELECT
+                does not project gets a VALUES block of serialised terms instead), rdflib
+                takes them as ``initBindings``, an endpoint as a VALUES block.
+            timeout: stop the query after this many seconds (:class:`QueryTimeoutError`). Local
+                engines evaluate in a forked child that is killed on expiry; updates are
+                not time-limited.
             allow_update: run a SPARQL update (on a private in-memory copy for local engines).
             allow_service: allow SERVICE calls to other endpoints.
 
         Raises:
             InputError: malformed query (``query:line:column: …``).
-            ForbiddenQuery: an update or SERVICE that was not allowed.
-            QueryTimeout: the time ran out.
+            ForbiddenQueryError: an update or SERVICE that was not allowed.
+            QueryTimeoutError: the time ran out.
             EngineError: the engine or endpoint failed.
         """
 

@@ -29,7 +29,7 @@ class NotFoundError(GsekgError):
         super().__init__(message)
 
 
-class ValidationFailed(GsekgError):
+class ValidationError(GsekgError):
     """The data does not conform to the shapes or integrity checks."""
 
     exit_code = 3
@@ -41,9 +41,9 @@ class EngineError(GsekgError):
     exit_code = 4
 
 
-class QueryTimeout(EngineError):
+class QueryTimeoutError(EngineError):
     """A query ran longer than its time limit and was stopped."""
 
 
-class ForbiddenQuery(InputError):
+class ForbiddenQueryError(InputError):
     """An update, LOAD or SERVICE that was not explicitly allowed."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
-from gsekg.errors import EngineError, ForbiddenQuery, GsekgError, InputError, QueryTimeout
+from gsekg.errors import EngineError, ForbiddenQueryError, GsekgError, InputError, QueryTimeoutError
 
 if TYPE_CHECKING:
     from gsekg.engines import Term
@@ -89,17 +89,17 @@ def check(sparql: str, *, allow_update: bool, allow_service: bool) -> Request:
     """Classify a SPARQL text and refuse what was not allowed.
 
     Raises:
-        ForbiddenQuery: an update (INSERT, DELETE, LOAD, CLEAR, …) without ``allow_update``,
+        ForbiddenQueryError: an update (INSERT, DELETE, LOAD, CLEAR, …) without ``allow_update``,
             or a SERVICE call without ``allow_service``.
     """
     request = inspect(sparql)
     if request.is_update and not allow_update:
-        raise ForbiddenQuery(
+        raise ForbiddenQueryError(
             "this is a SPARQL update (INSERT/DELETE/LOAD/CLEAR/DROP/CREATE/…); "
             "the graph is read-only unless updates are explicitly allowed"
         )
     if request.service and not allow_service:
-        raise ForbiddenQuery(
+        raise ForbiddenQueryError(
             "SERVICE calls other endpoints over the network; refused unless explicitly allowed"
         )
     return request
@@ -163,7 +163,7 @@ def run_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
     pipe. The child shares the parent's memory copy-on-write, so the fork is cheap.
 
     Raises:
-        QueryTimeout: the time ran out; the child was killed.
+        QueryTimeoutError: the time ran out; the child was killed.
     """
     if timeout is None:
         return function()
@@ -186,7 +186,7 @@ def run_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
         os.close(read_end)
     if payload is None:
         _kill(pid)
-        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+        raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
     os.waitpid(pid, 0)
     if not payload:
         raise EngineError("the query process died without an answer")

@@ -9,6 +9,7 @@ RocksDB store read-only, which is safe while gsekg itself reads the same store.
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -96,7 +97,12 @@ class Server:
     def start(self, *, wait: float = 30.0) -> Server:
         """Start the server and wait until it answers (at most ``wait`` seconds)."""
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by stop())
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=self._log)
+        self.process = subprocess.Popen(
+            self.args,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -116,14 +122,21 @@ class Server:
         return " ".join(self._log.read().decode(errors="replace").split())[-500:]
 
     def wait(self) -> int:
-        """Wait until the server exits (Ctrl-C stops it); return its exit code."""
+        """Wait until the server exits; return its exit code.
+
+        Ctrl-C or SIGTERM stop the server too (call from the main thread), so that it never
+        outlives gsekg.
+        """
         if self.process is None:
             return 0
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return self.process.wait()
         except KeyboardInterrupt:
-            self.stop()
             return 0
+        finally:
+            self.stop()
+            signal.signal(signal.SIGTERM, previous)
 
     def stop(self) -> None:
         """Stop the server: terminate, then kill if it does not exit in time."""
@@ -151,6 +164,18 @@ class Server:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, before exec)
+    """Ask Linux to stop the server when gsekg dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _answers(url: str) -> bool:

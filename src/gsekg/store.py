@@ -27,7 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Store
 
@@ -35,7 +35,11 @@ from gsekg import __version__
 from gsekg.atomic import write_bytes
 from gsekg.errors import EngineError, InputError
 
-CACHE_FORMAT = 1
+if TYPE_CHECKING:
+    from gsekg.build import Progress
+
+CACHE_FORMAT = 2
+"""Bump when the build changes its output, so that old stores are not reused."""
 LOCK_TIMEOUT = 1800.0
 MAX_ENTRIES = 8
 _BUILD_PREFIX = ".build-"
@@ -51,7 +55,14 @@ class Inputs:
 
     def options(self) -> dict[str, Any]:
         """The build options that change the result, for the key and the manifest."""
-        return {"format": CACHE_FORMAT, "gsekg": __version__, "inference": self.inference}
+        from gsekg.build import OWLRL_LIMIT
+
+        return {
+            "format": CACHE_FORMAT,
+            "gsekg": __version__,
+            "inference": self.inference,
+            "owlrl_limit": OWLRL_LIMIT,
+        }
 
     def paths(self) -> list[Path]:
         """Every file the build reads."""
@@ -99,7 +110,7 @@ def open_store(
     inputs: Inputs,
     *,
     cache_dir: Path | None = None,
-    progress: Any = None,
+    progress: Progress | None = None,
 ) -> CachedStore:
     """Open the cached store for ``inputs``, building it first if needed.
 
@@ -119,12 +130,13 @@ def open_store(
     if (opened := _open_entry(root / key)) is not None:
         _write_index(root, stat_key, key)
         return opened
+    lock = _lock(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        lock = _lock(root)
-    except OSError:
+        lock.acquire()
+    except OSError:  # a read-only cache folder, or another build holding the lock for too long
         return build_in_memory(inputs, progress=progress)
-    with lock:
+    try:
         opened = _open_entry(root / key)
         if opened is None:
             _build_entry(root, key, inputs, progress)
@@ -133,11 +145,13 @@ def open_store(
             if opened is None:
                 raise EngineError(f"the store built in {root / key} cannot be opened")
             opened.built = True
+    finally:
+        lock.release()
     _write_index(root, stat_key, key)
     return opened
 
 
-def build_in_memory(inputs: Inputs, *, progress: Any = None) -> CachedStore:
+def build_in_memory(inputs: Inputs, *, progress: Progress | None = None) -> CachedStore:
     """Build the dataset into an in-memory store (nothing is cached)."""
     from gsekg.build import build
 
@@ -174,7 +188,9 @@ def clear(cache_dir: Path | None = None) -> int:
     return len(doomed)
 
 
-def build_entry(inputs: Inputs, *, cache_dir: Path | None = None, progress: Any = None) -> Path:
+def build_entry(
+    inputs: Inputs, *, cache_dir: Path | None = None, progress: Progress | None = None
+) -> Path:
     """Build (or rebuild) the cached store for ``inputs``; return its folder."""
     root = cache_root(cache_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -186,7 +202,7 @@ def build_entry(inputs: Inputs, *, cache_dir: Path | None = None, progress: Any 
     return root / key
 
 
-def _build_entry(root: Path, key: str, inputs: Inputs, progress: Any) -> None:
+def _build_entry(root: Path, key: str, inputs: Inputs, progress: Progress | None) -> None:
     """Build into a fresh ``.build-*`` folder and rename it to ``<root>/<key>`` (lock held)."""
     from gsekg.build import build
 
@@ -211,6 +227,9 @@ def _build_entry(root: Path, key: str, inputs: Inputs, progress: Any) -> None:
         if target.exists():
             shutil.rmtree(target)
         os.rename(workdir, target)
+    except OSError as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise EngineError(f"cannot build the store in {root}: {error}") from None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -229,8 +248,11 @@ def _open_entry(entry: Path) -> CachedStore | None:
 
 
 def _prune(root: Path, *, keep: str, signature: str) -> None:
-    """Delete the entries ``keep`` supersedes (same input paths and options), then the oldest
-    beyond :data:`MAX_ENTRIES` (lock held)."""
+    """Delete the stores ``keep`` supersedes, and the oldest beyond :data:`MAX_ENTRIES`.
+
+    A store is superseded when it was built from the same paths with the same options.
+    Called with the lock held.
+    """
     others = []
     for manifest_path in root.glob("*/manifest.json"):
         manifest = _read_json(manifest_path) or {}

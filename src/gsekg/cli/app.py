@@ -56,9 +56,10 @@ def fail(error: GsekgError) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """Like ``app.command``, and turns a :class:`GsekgError` into ``Error: …`` and its exit code.
+def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Like ``app.command`` (or ``on.command`` for a sub-group), mapping errors to exit codes.
 
+    A :class:`GsekgError` becomes ``Error: …`` on stderr and the error's exit code.
     Every command is registered through this decorator: it is the one place where
     library errors meet exit codes.
     """
@@ -71,7 +72,8 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except GsekgError as error:
                 fail(error)
 
-        registered: F = app.command(*args, **kwargs)(wrapper)  # type: ignore[assignment]
+        group = app if on is None else on
+        registered: F = group.command(*args, **kwargs)(wrapper)  # type: ignore[assignment]
         return registered
 
     return decorator

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from gsekg.cli.app import app, fail
+from gsekg.cli.app import app, command
 from gsekg.cli.options import CacheDirOpt, DataOpt, NoInferenceOpt, WithBundledOpt
-from gsekg.errors import GsekgError
+from gsekg.errors import EngineError
 
 cache_app = typer.Typer(
     name="cache",
@@ -19,22 +19,19 @@ cache_app = typer.Typer(
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info")
+@command("info", on=cache_app)
 def info(cache_dir: CacheDirOpt = None) -> None:
     """List the cached stores: key, build date, quads, size and inputs."""
     from gsekg import store
 
-    try:
-        root = store.cache_root(cache_dir)
-        found = store.entries(cache_dir)
-    except GsekgError as error:
-        fail(error)
+    root = store.cache_root(cache_dir)
+    found = store.entries(cache_dir)
     sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
     for entry in found:
         typer.echo(_line(entry))
 
 
-@cache_app.command("build")
+@command("build", on=cache_app)
 def build(
     data: DataOpt = None,
     with_bundled: WithBundledOpt = False,
@@ -49,34 +46,28 @@ def build(
     from gsekg.cli.progress import load_progress
     from gsekg.engines import inputs
 
-    try:
-        wanted = inputs(
-            data or (), with_bundled=with_bundled or not data, inference=not no_inference
-        )
-        with load_progress() as progress:
-            if force:
-                store.build_entry(wanted, cache_dir=cache_dir, progress=progress)
-            else:
-                store.open_store(wanted, cache_dir=cache_dir, progress=progress)
-        key = store.cache_key(wanted)
-        built = next((e for e in store.entries(cache_dir) if e.get("key") == key), None)
-    except GsekgError as error:
-        fail(error)
+    wanted = inputs(data or (), with_bundled=with_bundled or not data, inference=not no_inference)
+    with load_progress() as progress:
+        if force:
+            store.build_entry(wanted, cache_dir=cache_dir, progress=progress)
+        else:
+            store.open_store(wanted, cache_dir=cache_dir, progress=progress)
+    key = store.cache_key(wanted)
+    built = next((e for e in store.entries(cache_dir) if e.get("key") == key), None)
     if built is None:
-        sys.stderr.write("The cache folder is not writable: the graph was built in memory only.\n")
-        raise typer.Exit(4)
+        raise EngineError("the cache folder is not writable: the graph was built in memory only")
     typer.echo(_line(built))
 
 
-@cache_app.command("clear")
+@command("clear", on=cache_app)
 def clear(cache_dir: CacheDirOpt = None) -> None:
     """Delete every cached store."""
     from gsekg import store
 
     try:
         removed = store.clear(cache_dir)
-    except (GsekgError, OSError) as error:
-        fail(error if isinstance(error, GsekgError) else GsekgError(str(error)))
+    except OSError as error:
+        raise EngineError(f"cannot clear the cache: {error}") from None
     sys.stderr.write(f"Removed {removed} cached store folders from {store.cache_root(cache_dir)}\n")
 
 

@@ -66,14 +66,17 @@ def open_graph(
     endpoint: str | None = None,
     cache_dir: Path | None = None,
 ) -> Engine:
-    """Open the graph the options describe."""
+    """Open the graph the options describe, with a progress bar if a slow build is needed."""
+    from gsekg.cli.progress import load_progress
     from gsekg.engines import open_engine
 
-    return open_engine(
-        engine=engine,
-        data=tuple(data or ()),
-        with_bundled=with_bundled or not data,
-        inference=not no_inference,
-        endpoint=endpoint,
-        cache_dir=cache_dir,
-    )
+    with load_progress() as progress:
+        return open_engine(
+            engine=engine,
+            data=tuple(data or ()),
+            with_bundled=with_bundled or not data,
+            inference=not no_inference,
+            endpoint=endpoint,
+            cache_dir=cache_dir,
+            progress=progress,
+        )

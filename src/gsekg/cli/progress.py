@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
-    from gsekg.engines import Engine
 
 DELAY = 1.0
 """Seconds a load runs before the bar appears."""
@@ -55,26 +53,3 @@ def load_progress(description: str = "Loading RDF") -> Iterator[Progress | None]
     finally:
         if shown:
             shown["bar"].stop()
-
-
-def open_with_progress(
-    data: Sequence[Path] | None = None,
-    with_bundled: bool = False,
-    no_inference: bool = False,
-    engine: str = "oxigraph",
-    endpoint: str | None = None,
-    cache_dir: Path | None = None,
-) -> Engine:
-    """Like :func:`gsekg.cli.options.open_graph`, with a progress bar if the store must be built."""
-    from gsekg.engines import open_engine
-
-    with load_progress() as progress:
-        return open_engine(
-            engine=engine,
-            data=tuple(data or ()),
-            with_bundled=with_bundled or not data,
-            inference=not no_inference,
-            endpoint=endpoint,
-            cache_dir=cache_dir,
-            progress=progress,
-        )

@@ -35,11 +35,11 @@ def serve(
     Queries go to http://HOST:PORT/query by GET or POST; results come in the W3C formats
     (JSON, XML, CSV, TSV) the client asks for. Stop it with Ctrl-C.
     """
-    from gsekg.cli.progress import open_with_progress
+    from gsekg.cli.options import open_graph
     from gsekg.engines import OxigraphEngine
     from gsekg.server import Server
 
-    with open_with_progress(data, with_bundled, no_inference, cache_dir=cache_dir) as graph:
+    with open_graph(data, with_bundled, no_inference, cache_dir=cache_dir) as graph:
         location = graph.location if isinstance(graph, OxigraphEngine) else None
     if location is None:
         raise EngineError("serve needs the on-disk store, but the cache folder is not writable")
@@ -65,9 +65,9 @@ def push(
     timeout: TimeoutOpt = None,
 ) -> None:
     """Upload the graph to a server: the default graph and every claim graph, one PUT each."""
-    from gsekg.cli.progress import open_with_progress
+    from gsekg.cli.options import open_graph
     from gsekg.endpoint import push as push_dataset
 
-    with open_with_progress(data, with_bundled, no_inference, cache_dir=cache_dir) as graph:
+    with open_graph(data, with_bundled, no_inference, cache_dir=cache_dir) as graph:
         report = push_dataset(graph.quads(), endpoint, timeout=timeout)
     sys.stderr.write(f"Pushed {report.graphs} graphs ({report.triples} triples) to {endpoint}\n")

@@ -10,7 +10,7 @@ import typer
 from gsekg.cli.app import command
 from gsekg.cli.describe import console, load_snapshot, note, pick_format, print_json, print_table
 from gsekg.cli.options import CacheDirOpt, CorpusOpt, EngineOpt
-from gsekg.errors import ValidationFailed
+from gsekg.errors import ValidationError
 
 
 @command()
@@ -72,4 +72,4 @@ def validate(
         verdict = "conforms" if report.conforms else "does not conform"
         console().print(f"{verdict}: {counts}", markup=False)
     if not report.conforms:
-        raise ValidationFailed(f"{report.counts()['violation']} violations")
+        raise ValidationError(f"{report.counts()['violation']} violations")

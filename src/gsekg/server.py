@@ -101,7 +101,7 @@ class Server:
             self.args,
             stdout=subprocess.DEVNULL,
             stderr=self._log,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BLOCK = re.compile(r"^```console\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 ELLIPSIS = "..."
+ELIDED_DEFAULT = 12
+"""Lines kept above a lone ``...`` when outputs are refreshed."""
 
 
 @dataclass
@@ -34,13 +36,17 @@ class Example:
 
 def examples(text: str) -> list[Example]:
     """Every console example of a README text, in order."""
+    return [example for block in BLOCK.finditer(text) for example in _parse(block.group(1))]
+
+
+def _parse(body: str) -> list[Example]:
+    """The examples of one console block's body."""
     found: list[Example] = []
-    for block in BLOCK.finditer(text):
-        for line in block.group(1).splitlines():
-            if line.startswith("$ "):
-                found.append(Example(line[2:], []))
-            elif found:
-                found[-1].output.append(line)
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            found.append(Example(line[2:], []))
+        elif found:
+            found[-1].output.append(line)
     return found
 
 
@@ -75,11 +81,11 @@ def refresh(text: str) -> str:
 
     def block(match: re.Match[str]) -> str:
         lines: list[str] = []
-        for example in examples(match.group(0).replace("```console\n", "", 1)):
+        for example in _parse(match.group(1)):
             _, actual = run(example.command)
-            keep = len(example.output)
             if example.output and example.output[-1].strip() == ELLIPSIS:
-                actual = [*actual[: keep - 1], ELLIPSIS]
+                keep = len(example.output) - 1 or ELIDED_DEFAULT
+                actual = [*actual[:keep], ELLIPSIS]
             lines += [f"$ {example.command}", *actual]
         return "```console\n" + "\n".join(lines) + "\n```"
 

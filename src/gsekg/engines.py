@@ -13,7 +13,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pyoxigraph import (
@@ -64,7 +63,6 @@ class Engine(ABC):
 
     name: str
 
-    @abstractmethod
     def query(
         self,
         sparql: str,
@@ -94,6 +92,24 @@ class Engine(ABC):
             QueryTimeoutError: the time ran out.
             EngineError: the engine or endpoint failed.
         """
+        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
+        if request.is_update:
+            return self._update(sparql, timeout)
+        return self._evaluate(sparql, request, substitutions or {}, timeout)
+
+    @abstractmethod
+    def _evaluate(
+        self,
+        sparql: str,
+        request: guard.Request,
+        substitutions: Substitutions,
+        timeout: float | None,
+    ) -> QueryResult:
+        """Answer a query that :func:`gsekg.guard.check` allowed."""
+
+    @abstractmethod
+    def _update(self, sparql: str, timeout: float | None) -> QueryResult:
+        """Apply an allowed update."""
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
@@ -111,12 +127,7 @@ class Engine(ABC):
     def __enter__(self) -> Engine:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -138,19 +149,14 @@ class OxigraphEngine(Engine):
             raise EngineError("the engine is closed")
         return self._store
 
-    def query(
+    def _evaluate(
         self,
         sparql: str,
-        *,
-        substitutions: Substitutions | None = None,
-        timeout: float | None = None,
-        allow_update: bool = False,
-        allow_service: bool = False,
+        request: guard.Request,
+        substitutions: Substitutions,
+        timeout: float | None,
     ) -> QueryResult:
-        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
-        if request.is_update:
-            return self._update(sparql)
-        bindings = {Variable(k.lstrip("?$")): term for k, term in (substitutions or {}).items()}
+        bindings = {Variable(k.lstrip("?$")): term for k, term in substitutions.items()}
         store = self.store
 
         def run() -> QueryResult:
@@ -158,11 +164,11 @@ class OxigraphEngine(Engine):
                 return _evaluate(store, sparql, bindings)
             except _NotProjectedError:
                 # pyoxigraph substitutes only projected variables; bind the others with VALUES
-                return _evaluate(store, guard.with_values(sparql, substitutions or {}), {})
+                return _evaluate(store, guard.with_values(sparql, substitutions), {})
 
         return guard.run_with_timeout(run, timeout)
 
-    def _update(self, sparql: str) -> QueryResult:
+    def _update(self, sparql: str, timeout: float | None) -> QueryResult:
         """Apply an update to a private in-memory copy, never to the cached store."""
         if not self._private:
             copy = Store()
@@ -223,24 +229,19 @@ class RdflibEngine(Engine):
 
         self._dataset = to_rdflib_dataset(quads)
 
-    def query(
+    def _evaluate(
         self,
         sparql: str,
-        *,
-        substitutions: Substitutions | None = None,
-        timeout: float | None = None,
-        allow_update: bool = False,
-        allow_service: bool = False,
+        request: guard.Request,
+        substitutions: Substitutions,
+        timeout: float | None,
     ) -> QueryResult:
         from gsekg.bridge import to_rdflib
 
-        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
-        if request.is_update:
-            return self._update(sparql)
-        bindings = {name.lstrip("?$"): to_rdflib(t) for name, t in (substitutions or {}).items()}
-        return guard.run_with_timeout(lambda: self._evaluate(sparql, bindings), timeout)
+        bindings = {name.lstrip("?$"): to_rdflib(t) for name, t in substitutions.items()}
+        return guard.run_with_timeout(lambda: self._answer(sparql, bindings), timeout)
 
-    def _evaluate(self, sparql: str, bindings: dict[str, Any]) -> QueryResult:
+    def _answer(self, sparql: str, bindings: dict[str, Any]) -> QueryResult:
         import rdflib.plugins.sparql as rdflib_sparql
 
         from gsekg.bridge import from_rdflib, quiet_rdflib
@@ -269,7 +270,7 @@ class RdflibEngine(Engine):
         finally:
             rdflib_sparql.SPARQL_LOAD_GRAPHS = loading
 
-    def _update(self, sparql: str) -> QueryResult:
+    def _update(self, sparql: str, timeout: float | None) -> QueryResult:
         from gsekg.bridge import quiet_rdflib
 
         try:
@@ -322,24 +323,22 @@ class EndpointEngine(Engine):
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def query(
+    def _evaluate(
         self,
         sparql: str,
-        *,
-        substitutions: Substitutions | None = None,
-        timeout: float | None = None,
-        allow_update: bool = False,
-        allow_service: bool = False,
+        request: guard.Request,
+        substitutions: Substitutions,
+        timeout: float | None,
     ) -> QueryResult:
-        request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
-        if request.is_update:
-            self.client.update(sparql, timeout=timeout)
-            return QueryResult("update")
         if not request.service:
             _check_syntax(sparql)
         if substitutions:
             sparql = guard.with_values(sparql, substitutions)
         return self.client.query(sparql, form=request.form, timeout=timeout)
+
+    def _update(self, sparql: str, timeout: float | None) -> QueryResult:
+        self.client.update(sparql, timeout=timeout)
+        return QueryResult("update")
 
     def quads(self) -> Iterator[Quad]:
         result = self.query("SELECT * WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")

@@ -1,14 +1,22 @@
-"""Options shared by the commands that read the graph, and the helper that opens it."""
+"""Options shared by the commands that read the graph, and the decorator that adds them."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from gsekg.engines import Engine
+    from gsekg.provenance import Snapshot
+
+T = TypeVar("T")
 
 DataOpt = Annotated[
     list[Path] | None,
@@ -58,25 +66,104 @@ CorpusOpt = Annotated[
 ]
 
 
-def open_graph(
-    data: list[Path] | None = None,
-    with_bundled: bool = False,
-    no_inference: bool = False,
-    engine: str = "oxigraph",
-    endpoint: str | None = None,
-    cache_dir: Path | None = None,
-) -> Engine:
-    """Open the graph the options describe, with a progress bar if a slow build is needed."""
-    from gsekg.cli.progress import load_progress
-    from gsekg.engines import open_engine
+@dataclass(frozen=True)
+class GraphOptions:
+    """The graph the shared options describe: the bundled graph, ``data`` files or an endpoint."""
 
-    with load_progress() as progress:
-        return open_engine(
-            engine=engine,
-            data=tuple(data or ()),
-            with_bundled=with_bundled or not data,
-            inference=not no_inference,
-            endpoint=endpoint,
-            cache_dir=cache_dir,
-            progress=progress,
+    data: list[Path] | None = None
+    with_bundled: bool = False
+    no_inference: bool = False
+    engine: str = "oxigraph"
+    endpoint: str | None = None
+    cache_dir: Path | None = None
+
+    def open(self) -> Engine:
+        """Open the graph, with a progress bar if a slow build is needed."""
+        from gsekg.cli.progress import load_progress
+        from gsekg.engines import open_engine
+
+        with load_progress() as progress:
+            return open_engine(
+                engine=self.engine,
+                data=tuple(self.data or ()),
+                with_bundled=self.with_bundled or not self.data,
+                inference=not self.no_inference,
+                endpoint=self.endpoint,
+                cache_dir=self.cache_dir,
+                progress=progress,
+            )
+
+    def snapshot(self) -> Snapshot:
+        """Open the graph and hold it in memory."""
+        from gsekg.provenance import Snapshot
+
+        with self.open() as graph:
+            return Snapshot.from_quads(graph.quads())
+
+
+_GRAPH_OPTIONS = {
+    "data": DataOpt,
+    "with_bundled": WithBundledOpt,
+    "no_inference": NoInferenceOpt,
+    "engine": EngineOpt,
+    "endpoint": EndpointOpt,
+    "cache_dir": CacheDirOpt,
+}
+
+
+def option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    """A keyword-only parameter for a generated command signature."""
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def expand_parameter(
+    name: str, options: Sequence[inspect.Parameter], build: Callable[..., T]
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Replace the command's parameter ``name`` by ``options``, and fill it from their values.
+
+    Typer sees ``options`` (appended to the command's own parameters, with their help);
+    the command receives ``name=build(**values_of_options)``.
+    """
+
+    def decorator(function: Callable[..., None]) -> Callable[..., None]:
+        parameters = inspect.signature(function).parameters
+        # The replaced parameter's class may be imported lazily: do not resolve it.
+        hints = typing.get_type_hints(
+            function, localns={str(parameters[name].annotation): object}, include_extras=True
         )
+        own = [p.replace(annotation=hints[p.name]) for p in parameters.values() if p.name != name]
+
+        @functools.wraps(function)
+        def wrapper(**kwargs: Any) -> None:
+            values = {p.name: kwargs.pop(p.name) for p in options}
+            function(**kwargs, **{name: build(**values)})
+
+        signature = [*own, *options]
+        wrapper.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in signature}
+        return wrapper
+
+    return decorator
+
+
+def graph_parameters(omit: Sequence[str] = ()) -> list[inspect.Parameter]:
+    """The shared graph options (less ``omit``) as parameters of a generated signature."""
+    defaults = {f.name: f.default for f in fields(GraphOptions)}
+    return [
+        option(name, annotation, defaults[name])
+        for name, annotation in _GRAPH_OPTIONS.items()
+        if name not in omit
+    ]
+
+
+def graph_options(
+    omit: Sequence[str] = (),
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the shared graph options; it receives them as ``graph: GraphOptions``.
+
+    Args:
+        omit: options the command does not offer (they keep their defaults).
+    """
+    return expand_parameter("graph", graph_parameters(omit), GraphOptions)

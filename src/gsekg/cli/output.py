@@ -1,0 +1,81 @@
+"""Output helpers every command shares: format choice, JSON, TSV, tables and notes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gsekg.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def pick_format(requested: str | None, allowed: Sequence[str], piped: str) -> str:
+    """``requested`` if allowed, else ``allowed[0]`` on a terminal and ``piped`` otherwise.
+
+    Raises:
+        InputError: ``requested`` is not one of ``allowed``.
+    """
+    if requested is None:
+        return allowed[0] if sys.stdout.isatty() else piped
+    if requested not in allowed:
+        raise InputError(f"unknown format {requested!r}; use one of {', '.join(allowed)}")
+    return requested
+
+
+def console() -> Console:
+    """A rich console on stdout (plain, no colour, when piped; honours NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def note(message: str) -> None:
+    """A message for people, on stderr."""
+    sys.stderr.write(f"Note: {message}\n")
+
+
+def print_json(document: Any) -> None:
+    """``document`` as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A header line and tab-separated rows (tabs and newlines in cells become spaces)."""
+
+    def cell(value: object) -> str:
+        return " ".join(str(value).split()) if value is not None else ""
+
+    lines = ["\t".join(header)] + ["\t".join(cell(v) for v in row) for row in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def print_table(title: str | None, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A rich table on stdout; cells are plain text, never markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", highlight=False)
+    for name in header:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(str(v)) for v in row))
+    console().print(table)
+
+
+def print_rows(
+    chosen: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    title: str | None = None,
+) -> None:
+    """``rows`` as a JSON list of objects, TSV or a table, as ``chosen`` says."""
+    if chosen == "json":
+        print_json([dict(zip(header, row, strict=True)) for row in rows])
+    elif chosen == "tsv":
+        print_tsv(header, rows)
+    else:
+        print_table(title, header, rows)

@@ -34,7 +34,7 @@ from gsekg.network import (
     ranking,
     stats,
 )
-from gsekg.picture import draw
+from gsekg.picture import Box, draw, label_text, layout
 
 NET_MINI = Path(__file__).parent / "fixtures" / "net-mini.trig"
 
@@ -309,8 +309,7 @@ def test_png_picture_is_valid_and_repeatable(evidence: Evidence) -> None:
     network = build_network(evidence)
     first = draw(network, "png")
     assert first == draw(network, "png")
-    width, height = _png_size(first)
-    assert 1000 <= width <= 4000 and 700 <= height <= 3000
+    assert _png_size(first) == (1600, 1200)
 
 
 def test_svg_picture_is_valid_and_repeatable(evidence: Evidence) -> None:
@@ -319,7 +318,52 @@ def test_svg_picture_is_valid_and_repeatable(evidence: Evidence) -> None:
     assert first == draw(network, "svg", colour_by="community")
     text = first.decode("utf-8")
     assert text.startswith("<?xml") and "<svg" in text and text.rstrip().endswith("</svg>")
-    assert "UNESCO IITE" in text or "UNESCO" in text  # labels as text or as glyph ids
+    assert ">UNESCO IITE</text>" in text  # labels are text
+
+
+def test_labels_are_acronyms_or_whole_names_on_two_lines() -> None:
+    assert label_text({"short": "ALECSO", "label": "Arab League Educational, …"}) == "ALECSO"
+    long = {
+        "short": "China Association for…",
+        "label": "China Association for Science and Technology",
+    }
+    assert label_text(long) == "China Association for\nScience and Technology"
+    short = {"short": "Cardiff University", "label": "Cardiff University"}
+    assert label_text(short) == "Cardiff University"
+
+
+def _clash(first: tuple[float, float, Box], second: tuple[float, float, Box]) -> bool:
+    (x1, y1, b1), (x2, y2, b2) = first, second
+    across = abs(x1 - x2) < b1.half_width + b2.half_width - 1e-6
+    up = y1 - b1.down < y2 + b2.up - 1e-6 and y2 - b2.down < y1 + b1.up - 1e-6
+    return across and up
+
+
+def test_layout_keeps_boxes_apart_and_inside() -> None:
+    """A dense core (a clique of 8) with leaves, and a lone node: 16 boxes, none overlapping."""
+    graph: nx.Graph[str] = nx.complete_graph([f"core{i}" for i in range(8)])
+    graph.add_edges_from((f"core{i}", f"leaf{i}") for i in range(7))
+    graph.add_node("lone")
+    nodes = sorted(graph)
+    boxes = [Box(half_width=45.0, up=8.0, down=30.0) for _ in nodes]
+    positions = layout(graph, nodes, boxes, (800.0, 600.0))
+    placed = [(float(x), float(y), box) for (x, y), box in zip(positions, boxes, strict=True)]
+    for index, first in enumerate(placed):
+        x, y, box = first
+        assert box.half_width - 1e-6 <= x <= 800 - box.half_width + 1e-6
+        assert box.down - 1e-6 <= y <= 600 - box.up + 1e-6
+        assert not any(_clash(first, second) for second in placed[index + 1 :])
+    assert (positions == layout(graph, nodes, boxes, (800.0, 600.0))).all()
+
+
+def test_bundled_picture_is_small_and_repeatable(bundled: Evidence) -> None:
+    network = build_network(bundled)
+    first = draw(network, "png")
+    assert first == draw(network, "png")
+    assert _png_size(first) == (1600, 1200) and len(first) < 400_000
+    svg = draw(network, "svg", colour_by="community")
+    assert svg == draw(network, "svg", colour_by="community")
+    assert ">UNESCO IITE</text>" in svg.decode("utf-8")
 
 
 def test_picture_refuses_bad_requests(evidence: Evidence) -> None:
@@ -402,3 +446,10 @@ def test_edition_2020_drops_the_2022_sponsors(bundled: Evidence) -> None:
     in_2020 = build_network(bundled, Filters(edition=2020))
     assert not sponsors & set(in_2020.graph)
     assert {"gse:bnu", "gse:unesco-iite", "gse:alecso"} <= set(in_2020.graph)
+
+
+def test_cli_missing_links_query_is_one_plain_line(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "edges.rq"
+    code, out, err = _invoke(runner, "network", "stats", "--links-query", str(missing))
+    assert code == 1 and out == ""
+    assert err == f"Error: cannot read {missing}: No such file or directory\n"

@@ -106,3 +106,13 @@ def test_bundled_graph_has_no_integrity_violations(runner: CliRunner, corpus: Pa
         f for f in doc["findings"] if f["check"] != "shacl" and f["severity"] == "violation"
     ]
     assert integrity == []
+
+
+def test_piped_text_report_is_tab_separated_without_boxes(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, str(BAD))
+    assert code == 3
+    lines = out.splitlines()
+    assert lines[0] == "severity\tcheck\tfocus\tpath\tmessage"
+    assert "violation\tclaim\tclaim:000-empty\t\tthe claim graph is empty" in lines
+    assert lines[-1].startswith("does not conform: 15 violations")
+    assert not any(box in out for box in "┏━┃│└")

@@ -125,3 +125,11 @@ def test_bundled_theme_of_gse2023_comes_from_000(runner: CliRunner, corpus: Path
     assert {r["source_id"] for r in rows} == {"000_e16defdeedae4764"}
     spans = [s for r in rows for s in r["spans"]]
     assert any(THEME in " ".join(s["text"].split()) for s in spans)
+
+
+def test_cli_names_a_missing_corpus_folder(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "absent"
+    code, out, err = invoke(runner, "gse:gse2023", "theme", "--corpus", str(missing))
+    assert code == 0
+    assert f"corpus folder {missing} does not exist: passages are not shown" in err
+    assert "[390-434]" in out

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gsekg.cli.app import app, command
-from gsekg.cli.options import CacheDirOpt, DataOpt, NoInferenceOpt, WithBundledOpt
+from gsekg.cli.options import CacheDirOpt, GraphOptions, graph_options
 from gsekg.errors import EngineError
 
 cache_app = typer.Typer(
@@ -32,21 +32,20 @@ def info(cache_dir: CacheDirOpt = None) -> None:
 
 
 @command("build", on=cache_app)
+@graph_options(omit=("engine", "endpoint"))
 def build(
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    no_inference: NoInferenceOpt = False,
-    cache_dir: CacheDirOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even if the store is cached.")
     ] = False,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Build the store for the graph now (the bundled graph unless --data is given)."""
     from gsekg import store
     from gsekg.cli.progress import load_progress
-    from gsekg.engines import inputs
 
-    wanted = inputs(data or (), with_bundled=with_bundled or not data, inference=not no_inference)
+    cache_dir = graph.cache_dir
+    wanted = graph.inputs()
     with load_progress() as progress:
         if force:
             store.build_entry(wanted, cache_dir=cache_dir, progress=progress)

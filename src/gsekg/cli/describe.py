@@ -1,25 +1,27 @@
-"""Commands: describe, search, why; and the output helpers the entity-facing commands share."""
+"""Commands: describe, search and why (one entity: its facts, its names, its sources)."""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import (
-    CacheDirOpt,
-    CorpusOpt,
-    DataOpt,
-    EndpointOpt,
-    EngineOpt,
-    NoInferenceOpt,
-    WithBundledOpt,
-    open_graph,
+from gsekg.cli.options import CorpusOpt, GraphOptions, corpus_folder, graph_options
+from gsekg.cli.output import (
+    ROWS_FORMATS,
+    RowsFormatOpt,
+    console,
+    note,
+    pick_format,
+    print_json,
+    print_rows,
+    print_table,
+    print_tsv,
 )
 from gsekg.errors import InputError
 from gsekg.namespaces import compact
@@ -27,81 +29,9 @@ from gsekg.render import display
 
 if TYPE_CHECKING:
     from pyoxigraph import Triple
-    from rich.console import Console
 
     from gsekg.description import Description, Fact
     from gsekg.provenance import Evidence, Passage, Snapshot
-
-
-def pick_format(requested: str | None, allowed: Sequence[str], piped: str) -> str:
-    """``requested`` if allowed, else ``table`` on a terminal and ``piped`` otherwise.
-
-    Raises:
-        InputError: ``requested`` is not one of ``allowed``.
-    """
-    if requested is None:
-        return allowed[0] if sys.stdout.isatty() else piped
-    if requested not in allowed:
-        raise InputError(f"unknown format {requested!r}; use one of {', '.join(allowed)}")
-    return requested
-
-
-def console() -> Console:
-    """A rich console on stdout (plain, no colour, when piped; honours NO_COLOR)."""
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
-
-
-def note(message: str) -> None:
-    """A message for people, on stderr."""
-    sys.stderr.write(f"Note: {message}\n")
-
-
-def print_json(document: Any) -> None:
-    """``document`` as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def print_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """A header line and tab-separated rows (tabs and newlines in cells become spaces)."""
-
-    def cell(value: object) -> str:
-        return " ".join(str(value).split()) if value is not None else ""
-
-    lines = ["\t".join(header)] + ["\t".join(cell(v) for v in row) for row in rows]
-    sys.stdout.write("\n".join(lines) + "\n")
-
-
-def print_table(title: str | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """A rich table on stdout; cells are plain text, never markup."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=title, title_justify="left", highlight=False)
-    for name in header:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(str(v)) for v in row))
-    console().print(table)
-
-
-def load_snapshot(
-    data: list[Path] | None,
-    with_bundled: bool,
-    no_inference: bool,
-    engine: str,
-    endpoint: str | None,
-    cache_dir: Path | None,
-) -> Snapshot:
-    """Open the graph the shared options describe and hold it in memory."""
-    from gsekg.provenance import Snapshot
-
-    graph = open_graph(data, with_bundled, no_inference, engine, endpoint, cache_dir)
-    try:
-        return Snapshot.from_quads(graph.quads())
-    finally:
-        graph.close()
 
 
 FormatOpt = Annotated[
@@ -111,6 +41,7 @@ FormatOpt = Annotated[
 
 
 @command()
+@graph_options(omit=("no_inference",))
 def describe(
     name: Annotated[str, typer.Argument(help="IRI, compact name (gse:alecso), label or alias.")],
     fmt: FormatOpt = None,
@@ -118,11 +49,8 @@ def describe(
         bool,
         typer.Option("--inferred", help="Also show inferred facts and rule-derived properties."),
     ] = False,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Everything about one entity: types, names, facts out and in, roles and posts, with sources.
 
@@ -135,7 +63,7 @@ def describe(
     from gsekg.entities import NameIndex
 
     chosen = pick_format(fmt, ("table", "json"), "json")
-    snapshot = load_snapshot(data, with_bundled, not inferred, engine, endpoint, cache_dir)
+    snapshot = replace(graph, no_inference=not inferred).snapshot()
     entity = NameIndex(snapshot).resolve(name)
     description = describe_entity(snapshot, entity)
     if chosen == "json":
@@ -191,44 +119,41 @@ def _fact_row(fact: Fact, arrow: str) -> tuple[str, str, str]:
 
 
 @command()
+@graph_options()
 def search(
     text: Annotated[str, typer.Argument(help="Words to look for in names and aliases.")],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")
     ] = 10,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (terminal default), tsv (piped) or json."),
-    ] = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    no_inference: NoInferenceOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
+    fmt: RowsFormatOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Entities whose names best match TEXT (fuzzy, case- and accent-insensitive), best first."""
     from gsekg.entities import NameIndex
 
-    chosen = pick_format(fmt, ("table", "tsv", "json"), "tsv")
-    snapshot = load_snapshot(data, with_bundled, no_inference, engine, endpoint, cache_dir)
-    matches = NameIndex(snapshot).search(text, limit)
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
+    matches = NameIndex(graph.snapshot()).search(text, limit)
     if not matches:
         note(f"no name resembles {text!r}")
-    header = ("score", "entity", "label", "matched", "kind", "types")
+    table = chosen == "table"
     rows = [
-        (m.score, compact(m.entity.value), m.label, m.matched, m.kind, " ".join(m.types))
+        (
+            f"{m.score:g}" if table else m.score,
+            compact(m.entity.value),
+            m.label,
+            m.matched,
+            m.kind,
+            " ".join(m.types),
+        )
         for m in matches
     ]
-    if chosen == "json":
-        print_json([dict(zip(header, row, strict=True)) for row in rows])
-    elif chosen == "tsv":
-        print_tsv(header, rows)
-    elif matches:
-        print_table(None, header, ((f"{r[0]:g}", *map(str, r[1:])) for r in rows))
+    if rows or not table:
+        print_rows(chosen, ("score", "entity", "label", "matched", "kind", "types"), rows)
 
 
 @command()
+@graph_options(omit=("no_inference",))
 def why(
     name: Annotated[str, typer.Argument(help="The entity: IRI, compact name, label or alias.")],
     prop: Annotated[
@@ -245,11 +170,8 @@ def why(
         int, typer.Option("--context", min=0, help="Characters of context either side.")
     ] = 60,
     corpus: CorpusOpt = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Where each fact about an entity comes from: claim, source article, span and passage.
 
@@ -258,17 +180,13 @@ def why(
     """
     from gsekg.entities import NameIndex, resolve_property
     from gsekg.provenance import evidence_for
-    from gsekg.resources import corpus_dir
 
     chosen = pick_format(fmt, ("text", "json", "tsv"), "text")
-    snapshot = load_snapshot(data, with_bundled, False, engine, endpoint, cache_dir)
+    snapshot = graph.snapshot()
     entity = NameIndex(snapshot).resolve(name)
     predicate = resolve_property(snapshot, prop) if prop is not None else None
     rows = evidence_for(snapshot, entity, predicate)
-    folder = corpus_dir(corpus)
-    if folder is None or not folder.is_dir():
-        note("no corpus folder found (use --corpus or GSEKG_CORPUS): passages are not shown")
-        folder = None
+    folder = corpus_folder(corpus, "passages are not shown")
     if not rows:
         note(f"no claim states {'that property of ' if prop else 'anything about '}{name!r}")
     reader = _PassageReader(folder, context)

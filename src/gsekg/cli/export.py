@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import CacheDirOpt, DataOpt, EngineOpt, WithBundledOpt, open_graph
+from gsekg.cli.options import GraphOptions, graph_options
 from gsekg.render import GraphFormat
 
 
@@ -17,6 +18,7 @@ from gsekg.render import GraphFormat
     epilog="Output is deterministic: blank nodes get canonical labels (RDFC-1.0) and statements "
     "are sorted, so two exports of the same graph are byte-identical.",
 )
+@graph_options(omit=("no_inference", "endpoint"))
 def export_command(
     fmt: Annotated[
         GraphFormat | None,
@@ -48,21 +50,16 @@ def export_command(
             show_default=False,
         ),
     ] = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    engine: EngineOpt = "oxigraph",
-    cache_dir: CacheDirOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Export the whole graph (ontology and data) in an RDF syntax."""
     from gsekg.export import export_bytes
     from gsekg.render import choose_format
 
     chosen = choose_format("graph", fmt, output, tty=False)
-    graph = open_graph(data, with_bundled, not inferred, engine, None, cache_dir)
-    try:
-        payload = export_bytes(graph, chosen, provenance=provenance)
-    finally:
-        graph.close()
+    with replace(graph, no_inference=not inferred).open() as opened:
+        payload = export_bytes(opened, chosen, provenance=provenance)
     if output is None:
         typer.echo(payload, nl=False)
         return

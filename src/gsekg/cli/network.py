@@ -1,34 +1,29 @@
 """Commands: ``path`` and the ``network`` group (stats, central, communities, ego, export, picture).
 
-Every command takes the same filters and graph options; :func:`_network_command`
-adds them to each command's signature, builds the network they describe, and
-maps library errors to exit codes.
+Every command takes the same filters and graph options; :data:`_network_options`
+adds them to each command's signature and builds the network they describe.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import sys
-import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gsekg.cli.app import app, fail
-from gsekg.cli.describe import pick_format, print_json, print_table, print_tsv
-from gsekg.cli.options import (
-    CacheDirOpt,
-    DataOpt,
-    EndpointOpt,
-    EngineOpt,
-    NoInferenceOpt,
-    WithBundledOpt,
-    open_graph,
+from gsekg.cli.app import app, command
+from gsekg.cli.options import GraphOptions, expand_parameter, graph_parameters, option
+from gsekg.cli.output import (
+    ROWS_FORMATS,
+    RowsFormatOpt,
+    pick_format,
+    print_json,
+    print_rows,
+    reason,
 )
-from gsekg.errors import GsekgError, InputError
+from gsekg.errors import InputError
 
 if TYPE_CHECKING:
     from gsekg.network import Fact, Hop, Network
@@ -41,23 +36,9 @@ network_app = typer.Typer(
 )
 app.add_typer(network_app, name="network")
 
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format", "-f", help="table (terminal default), tsv (default when piped) or json."
-    ),
-]
-_FORMATS = ("table", "tsv", "json")
 
-
-def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
-    return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
-    )
-
-
-_COMMON = (
-    _option(
+_FILTERS = (
+    option(
         "edition",
         Annotated[
             int | None,
@@ -69,7 +50,7 @@ _COMMON = (
         ],
         None,
     ),
-    _option(
+    option(
         "source",
         Annotated[
             list[str] | None,
@@ -81,7 +62,7 @@ _COMMON = (
         ],
         None,
     ),
-    _option(
+    option(
         "kind",
         Annotated[
             list[str] | None,
@@ -92,7 +73,7 @@ _COMMON = (
         ],
         None,
     ),
-    _option(
+    option(
         "exclude",
         Annotated[
             list[str] | None,
@@ -102,12 +83,12 @@ _COMMON = (
         ],
         None,
     ),
-    _option(
+    option(
         "no_part_of",
         Annotated[bool, typer.Option("--no-part-of", help="Leave out part-of links.")],
         False,
     ),
-    _option(
+    option(
         "people",
         Annotated[
             bool,
@@ -115,7 +96,7 @@ _COMMON = (
         ],
         False,
     ),
-    _option(
+    option(
         "links_query",
         Annotated[
             Path | None,
@@ -127,43 +108,7 @@ _COMMON = (
         ],
         None,
     ),
-    _option("data", DataOpt, None),
-    _option("with_bundled", WithBundledOpt, False),
-    _option("no_inference", NoInferenceOpt, False),
-    _option("engine", EngineOpt, "oxigraph"),
-    _option("endpoint", EndpointOpt, None),
-    _option("cache_dir", CacheDirOpt, None),
 )
-
-
-def _network_command(
-    register: Callable[[Callable[..., Any]], Any],
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a command whose first parameter receives the network the common options describe."""
-
-    def decorator(function: Callable[..., None]) -> Callable[..., None]:
-        # The first parameter is filled here, not by typer; its class is imported lazily.
-        hints = typing.get_type_hints(function, localns={"Network": object}, include_extras=True)
-        own = [
-            parameter.replace(annotation=hints[parameter.name])
-            for parameter in list(inspect.signature(function).parameters.values())[1:]
-        ]
-
-        @functools.wraps(function)
-        def wrapper(**kwargs: Any) -> None:
-            options = {p.name: kwargs.pop(p.name) for p in _COMMON}
-            try:
-                function(_open_network(**options), **kwargs)
-            except GsekgError as error:
-                fail(error)
-
-        parameters = [*own, *_COMMON]
-        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-        register(wrapper)
-        return wrapper
-
-    return decorator
 
 
 def _open_network(
@@ -175,12 +120,7 @@ def _open_network(
     no_part_of: bool,
     people: bool,
     links_query: Path | None,
-    data: list[Path] | None,
-    with_bundled: bool,
-    no_inference: bool,
-    engine: str,
-    endpoint: str | None,
-    cache_dir: Path | None,
+    **graph: Any,
 ) -> Network:
     from gsekg.network import Filters, build_network, load_evidence
 
@@ -189,12 +129,9 @@ def _open_network(
         try:
             text = links_query.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read {links_query}: {error}") from None
-    graph = open_graph(data, with_bundled, no_inference, engine, endpoint, cache_dir)
-    try:
-        evidence = load_evidence(graph, text)
-    finally:
-        graph.close()
+            raise InputError(f"cannot read {links_query}: {reason(error)}") from None
+    with GraphOptions(**graph).open() as opened:
+        evidence = load_evidence(opened, text)
     filters = Filters(
         edition=edition,
         sources=tuple(source or ()),
@@ -206,18 +143,13 @@ def _open_network(
     return build_network(evidence, filters)
 
 
+_network_options = expand_parameter("network", [*_FILTERS, *graph_parameters()], _open_network)
+"""Replace a command's ``network`` parameter by the filters and graph options."""
+
+
 def _node(network: Network, node: str) -> dict[str, str]:
     data = network.graph.nodes[node]
     return {"id": node, "label": data["label"], "short": data["short"]}
-
-
-def _output(
-    chosen: str, header: Sequence[str], rows: Sequence[Sequence[object]], title: str
-) -> None:
-    if chosen == "tsv":
-        print_tsv(header, rows)
-    else:
-        print_table(title, header, [[str(cell) for cell in row] for row in rows])
 
 
 def _roles(network: Network, fact: Fact) -> str:
@@ -231,7 +163,8 @@ def _roles(network: Network, fact: Fact) -> str:
 # path ---------------------------------------------------------------------------------------
 
 
-@_network_command(app.command("path"))
+@command("path")
+@_network_options
 def path(
     network: Network,
     start: Annotated[
@@ -242,7 +175,7 @@ def path(
     max_hops: Annotated[
         int | None, typer.Option("--max-hops", min=1, help="Give up beyond this many hops.")
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: RowsFormatOpt = None,
 ) -> None:
     """How two organisations are connected: the shortest path, each hop with its facts and sources.
 
@@ -252,7 +185,7 @@ def path(
     """
     from gsekg.network import fact_record, resolve_node, shortest_paths, source_id
 
-    chosen = pick_format(fmt, _FORMATS, "tsv")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     first, second = resolve_node(network, start), resolve_node(network, end)
     paths = shortest_paths(network, first, second, all_paths=all_paths, max_hops=max_hops)
     if chosen == "json":
@@ -284,7 +217,7 @@ def path(
         names = [network.evidence.entity(hops[0].start).short] + [
             network.evidence.entity(h.end).short for h in hops
         ]
-        _output(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
+        print_rows(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
 
 
 def _hop_record(
@@ -301,14 +234,15 @@ def _hop_record(
 # network group --------------------------------------------------------------------------------
 
 
-@_network_command(network_app.command("stats"))
-def stats(network: Network, fmt: FormatOpt = None) -> None:
+@command("stats", on=network_app)
+@_network_options
+def stats(network: Network, fmt: RowsFormatOpt = None) -> None:
     """Nodes, edges, density, connected components and the diameter of the largest one."""
     from dataclasses import asdict
 
     from gsekg.network import stats as measure
 
-    chosen = pick_format(fmt, _FORMATS, "tsv")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     values = asdict(measure(network.graph))
     if chosen == "json":
         print_json(values)
@@ -317,10 +251,11 @@ def stats(network: Network, fmt: FormatOpt = None) -> None:
         (name.replace("_", " "), f"{v:.4f}" if isinstance(v, float) else v)
         for name, v in values.items()
     ]
-    _output(chosen, ("measure", "value"), rows, "Network")
+    print_rows(chosen, ("measure", "value"), rows, "Network")
 
 
-@_network_command(network_app.command("central"))
+@command("central", on=network_app)
+@_network_options
 def central(
     network: Network,
     by: Annotated[
@@ -328,7 +263,7 @@ def central(
         typer.Option("--by", help="degree, betweenness, eigenvector or pagerank."),
     ] = "degree",
     top: Annotated[int, typer.Option("--top", min=1, help="How many to list.")] = 10,
-    fmt: FormatOpt = None,
+    fmt: RowsFormatOpt = None,
 ) -> None:
     """The most central organisations.
 
@@ -337,26 +272,23 @@ def central(
     """
     from gsekg.network import ranking
 
-    chosen = pick_format(fmt, _FORMATS, "tsv")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     ranked = ranking(network, by, top)
     rows = [
         (rank, network.label(node), node, round(score, 6), network.graph.degree[node])
         for rank, (node, score) in enumerate(ranked, start=1)
     ]
-    header = ("rank", "name", "id", by, "links")
-    if chosen == "json":
-        print_json([dict(zip(header, row, strict=True)) for row in rows])
-        return
-    _output(chosen, header, rows, f"Most central by {by}")
+    print_rows(chosen, ("rank", "name", "id", by, "links"), rows, f"Most central by {by}")
 
 
-@_network_command(network_app.command("communities"))
-def communities(network: Network, fmt: FormatOpt = None) -> None:
+@command("communities", on=network_app)
+@_network_options
+def communities(network: Network, fmt: RowsFormatOpt = None) -> None:
     """Groups of organisations more linked to each other than to the rest (greedy modularity)."""
     from gsekg.network import communities as find
     from gsekg.network import modularity
 
-    chosen = pick_format(fmt, _FORMATS, "tsv")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     groups = find(network)
     score = round(modularity(network, groups), 6)
     if chosen == "json":
@@ -371,15 +303,16 @@ def communities(network: Network, fmt: FormatOpt = None) -> None:
         (number, len(members), ", ".join(network.graph.nodes[n]["short"] for n in members))
         for number, members in enumerate(groups, start=1)
     ]
-    _output(chosen, ("community", "size", "members"), rows, f"Communities (modularity {score})")
+    print_rows(chosen, ("community", "size", "members"), rows, f"Communities (modularity {score})")
 
 
-@_network_command(network_app.command("ego"))
+@command("ego", on=network_app)
+@_network_options
 def ego(
     network: Network,
     name: Annotated[str, typer.Argument(help="The organisation (or person) at the centre.")],
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops out.")] = 1,
-    fmt: FormatOpt = None,
+    fmt: RowsFormatOpt = None,
 ) -> None:
     """The neighbourhood of one organisation: who is within --depth hops, and through whom."""
     import networkx as nx
@@ -387,7 +320,7 @@ def ego(
     from gsekg.network import ego as neighbourhood
     from gsekg.network import resolve_node
 
-    chosen = pick_format(fmt, _FORMATS, "tsv")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     center = resolve_node(network, name)
     graph = neighbourhood(network, center, depth).graph
     distances = nx.single_source_shortest_path_length(graph, center)
@@ -419,10 +352,11 @@ def ego(
             }
         )
         return
-    _output(chosen, header, rows, f"Within {depth} hop(s) of {network.label(center)}")
+    print_rows(chosen, header, rows, f"Within {depth} hop(s) of {network.label(center)}")
 
 
-@_network_command(network_app.command("export"))
+@command("export", on=network_app)
+@_network_options
 def export(
     network: Network,
     fmt: Annotated[
@@ -455,7 +389,8 @@ def export(
         write_bytes(output, data)
 
 
-@_network_command(network_app.command("picture"))
+@command("picture", on=network_app)
+@_network_options
 def picture(
     network: Network,
     output: Annotated[Path, typer.Option("--output", "-o", help="A .png or .svg file.")],

@@ -15,6 +15,7 @@ import typer
 if TYPE_CHECKING:
     from gsekg.engines import Engine
     from gsekg.provenance import Snapshot
+    from gsekg.store import Inputs
 
 T = TypeVar("T")
 
@@ -66,6 +67,25 @@ CorpusOpt = Annotated[
 ]
 
 
+def corpus_folder(explicit: Path | None, unless_found: str) -> Path | None:
+    """The corpus folder (``--corpus``, ``$GSEKG_CORPUS`` or the default), if it exists.
+
+    Otherwise ``None``, after a note that says which folder is missing and ``unless_found``:
+    what the command leaves out without it.
+    """
+    from gsekg.cli.output import note
+    from gsekg.resources import corpus_dir
+
+    folder = corpus_dir(explicit)
+    if folder is None:
+        note(f"no corpus folder found (use --corpus or GSEKG_CORPUS): {unless_found}")
+    elif not folder.is_dir():
+        note(f"corpus folder {folder} does not exist: {unless_found}")
+    else:
+        return folder
+    return None
+
+
 @dataclass(frozen=True)
 class GraphOptions:
     """The graph the shared options describe: the bundled graph, ``data`` files or an endpoint."""
@@ -86,12 +106,23 @@ class GraphOptions:
             return open_engine(
                 engine=self.engine,
                 data=tuple(self.data or ()),
-                with_bundled=self.with_bundled or not self.data,
+                with_bundled=self.bundled,
                 inference=not self.no_inference,
                 endpoint=self.endpoint,
                 cache_dir=self.cache_dir,
                 progress=progress,
             )
+
+    @property
+    def bundled(self) -> bool:
+        """Whether the bundled graph is read: without --data, or with --with-bundled."""
+        return self.with_bundled or not self.data
+
+    def inputs(self) -> Inputs:
+        """The files and rules the local graph is built from."""
+        from gsekg.engines import inputs
+
+        return inputs(self.data or (), with_bundled=self.bundled, inference=not self.no_inference)
 
     def snapshot(self) -> Snapshot:
         """Open the graph and hold it in memory."""

@@ -5,12 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
 
 from gsekg.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+ROWS_FORMATS = ("table", "tsv", "json")
+"""The formats of a command that prints rows (see :func:`print_rows`); TSV when piped."""
+
+RowsFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="table (terminal default), tsv (default when piped) or json."
+    ),
+]
 
 
 def pick_format(requested: str | None, allowed: Sequence[str], piped: str) -> str:
@@ -31,6 +43,11 @@ def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def reason(error: Exception) -> str:
+    """Why a file could not be read, for people: ``No such file or directory``, not the repr."""
+    return error.strerror or str(error) if isinstance(error, OSError) else str(error)
 
 
 def note(message: str) -> None:

@@ -11,16 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gsekg.cli.app import app, command, fail
-from gsekg.cli.options import (
-    CacheDirOpt,
-    DataOpt,
-    EndpointOpt,
-    EngineOpt,
-    NoInferenceOpt,
-    TimeoutOpt,
-    WithBundledOpt,
-    open_graph,
-)
+from gsekg.cli.options import GraphOptions, TimeoutOpt, graph_options
+from gsekg.cli.output import reason
 from gsekg.errors import GsekgError, InputError, NotFoundError
 from gsekg.render import AnyFormat
 
@@ -60,7 +52,7 @@ def resolve(query: str) -> Source:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read query file {query}: {_reason(error)}") from None
+            raise InputError(f"cannot read query file {query}: {reason(error)}") from None
         return Source(_non_empty(text, query), query)
     if kind == "folder":
         raise InputError(f"{query} is a folder, not a query file")
@@ -85,10 +77,6 @@ def _kind(path: Path) -> str:
         return ""
 
 
-def _reason(error: Exception) -> str:
-    return error.strerror or str(error) if isinstance(error, OSError) else str(error)
-
-
 def _located(error: InputError, origin: str) -> InputError:
     """The engine's ``query:LINE:COL: …`` message with the query's real origin."""
     message = str(error)
@@ -111,6 +99,7 @@ def _non_empty(text: str, where: str) -> str:
     "Turtle for CONSTRUCT/DESCRIBE. Machine formats carry full IRIs; table and "
     "markdown show compact names like gse:unesco-iite.",
 )
+@graph_options()
 def query_command(
     query: Annotated[
         str,
@@ -143,18 +132,14 @@ def query_command(
         typer.Option("--limit", min=0, help="Show at most this many rows or triples."),
     ] = None,
     timeout: TimeoutOpt = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    no_inference: NoInferenceOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
     allow_update: Annotated[
         bool, typer.Option("--allow-update", help="Allow SPARQL updates (INSERT, DROP, LOAD, …).")
     ] = False,
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Allow SERVICE calls to other endpoints.")
     ] = False,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the graph."""
     from gsekg import queries, render
@@ -162,9 +147,9 @@ def query_command(
     source = resolve(query)
     header = source.saved.header if source.saved else queries.parse_header(source.text)
     bound = queries.bind_params(header, param or [])
-    graph = open_graph(data, with_bundled, no_inference, engine, endpoint, cache_dir)
+    engine = graph.open()
     try:
-        result = graph.query(
+        result = engine.query(
             source.text,
             substitutions=bound or None,
             timeout=timeout,
@@ -174,7 +159,7 @@ def query_command(
     except InputError as error:
         raise _located(error, source.origin) from None
     finally:
-        graph.close()
+        engine.close()
     if result.kind == "update":
         sys.stderr.write("Update applied to a private in-memory copy; nothing was saved.\n")
         return

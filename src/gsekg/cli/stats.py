@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.describe import (
-    load_snapshot,
-    pick_format,
-    print_json,
-    print_table,
-    print_tsv,
-)
-from gsekg.cli.options import (
-    CacheDirOpt,
-    DataOpt,
-    EndpointOpt,
-    EngineOpt,
-    NoInferenceOpt,
-    WithBundledOpt,
-)
+from gsekg.cli.options import GraphOptions, graph_options
+from gsekg.cli.output import ROWS_FORMATS, RowsFormatOpt, pick_format, print_json, print_rows
 
 
 @command()
+@graph_options()
 def stats(
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", help="table (terminal default), json (piped) or tsv."),
     ] = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    no_inference: NoInferenceOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Counts: triples, entities per class, facts (claims) per source and per property.
 
@@ -45,10 +30,10 @@ def stats(
     from gsekg.stats import compute
 
     chosen = pick_format(fmt, ("table", "json", "tsv"), "json")
-    snapshot = load_snapshot(data, with_bundled, no_inference, engine, endpoint, cache_dir)
-    inferred: int | None = 0 if no_inference else None
-    if not no_inference and endpoint is None:
-        plain = load_snapshot(data, with_bundled, True, engine, None, cache_dir)
+    snapshot = graph.snapshot()
+    inferred: int | None = 0 if graph.no_inference else None
+    if not graph.no_inference and graph.endpoint is None:
+        plain = replace(graph, no_inference=True).snapshot()
         inferred = len(snapshot.default) - len(plain.default)
     result = compute(snapshot, inferred)
     if chosen == "json":
@@ -73,35 +58,24 @@ def stats(
             ("claim triples per source", source.source, source.triples),
         ]
     rows += [("claim triples per property", k, v) for k, v in result.facts_per_property.items()]
-    if chosen == "tsv":
-        print_tsv(("group", "key", "count"), rows)
-    else:
-        print_table(None, ("group", "key", "count"), ((g, k, str(v)) for g, k, v in rows))
+    print_rows(chosen, ("group", "key", "count"), rows)
 
 
 @command()
+@graph_options()
 def timeline(
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (terminal default), tsv (piped) or json."),
-    ] = None,
-    data: DataOpt = None,
-    with_bundled: WithBundledOpt = False,
-    no_inference: NoInferenceOpt = False,
-    engine: EngineOpt = "oxigraph",
-    endpoint: EndpointOpt = None,
-    cache_dir: CacheDirOpt = None,
+    fmt: RowsFormatOpt = None,
+    *,
+    graph: GraphOptions,
 ) -> None:
     """Every dated statement across the sources, in date order, with its sources."""
     from gsekg.timeline import timeline as events_of
 
-    chosen = pick_format(fmt, ("table", "tsv", "json"), "tsv")
-    snapshot = load_snapshot(data, with_bundled, no_inference, engine, endpoint, cache_dir)
-    events = events_of(snapshot)
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
+    events = events_of(graph.snapshot())
     if chosen == "json":
         print_json([e.to_json() for e in events])
         return
-    header = ("date", "subject", "label", "property", "context", "sources")
     short = chosen == "table"
     rows = [
         (
@@ -114,7 +88,4 @@ def timeline(
         )
         for e in events
     ]
-    if short:
-        print_table(None, header, rows)
-    else:
-        print_tsv(header, rows)
+    print_rows(chosen, ("date", "subject", "label", "property", "context", "sources"), rows)

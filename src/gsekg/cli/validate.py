@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.describe import console, load_snapshot, note, pick_format, print_json, print_table
-from gsekg.cli.options import CacheDirOpt, CorpusOpt, EngineOpt
+from gsekg.cli.options import CacheDirOpt, CorpusOpt, EngineOpt, GraphOptions, corpus_folder
+from gsekg.cli.output import console, note, pick_format, print_json, print_table, print_tsv
 from gsekg.errors import ValidationError
 
 
@@ -25,7 +26,12 @@ def validate(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text (default) or json."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default: the findings as a table on a terminal, tab-separated when "
+            "piped, then the verdict) or json.",
+        ),
     ] = None,
     shapes: Annotated[
         Path | None,
@@ -40,18 +46,15 @@ def validate(
     The graph is built as for queries (simple view, rules, inference). Exit 0 when
     it conforms (warnings allowed), 3 on violations, 1 on unreadable input.
     """
-    from gsekg.resources import corpus_dir, ontology_dir
+    from gsekg.resources import ontology_dir
     from gsekg.validation import validate as run
 
     chosen = pick_format(fmt, ("text", "json"), "text")
     shapes_file = shapes or ontology_dir() / "shapes.ttl"
     ontology = sorted(p for p in ontology_dir().glob("*.ttl") if p != shapes_file)
     data = [*ontology, *paths] if paths else None
-    snapshot = load_snapshot(data, False, False, engine, None, cache_dir)
-    folder = corpus_dir(corpus)
-    if folder is not None and not folder.is_dir():
-        note(f"corpus folder {folder} does not exist: spans are not checked against the articles")
-        folder = None
+    snapshot = GraphOptions(data=data, engine=engine, cache_dir=cache_dir).snapshot()
+    folder = corpus_folder(corpus, "spans are not checked against the articles")
     if not shapes_file.is_file():
         note(f"no shapes file {shapes_file}: only the integrity checks run")
     report = run(
@@ -63,11 +66,12 @@ def validate(
         print_json(report.to_json())
     else:
         if report.findings:
-            print_table(
-                None,
-                ("severity", "check", "focus", "path", "message"),
-                ((f.severity, f.check, f.focus, f.path, f.message) for f in report.findings),
-            )
+            header = ("severity", "check", "focus", "path", "message")
+            rows = [(f.severity, f.check, f.focus, f.path, f.message) for f in report.findings]
+            if sys.stdout.isatty():
+                print_table(None, header, rows)
+            else:
+                print_tsv(header, rows)
         counts = ", ".join(f"{n} {severity}s" for severity, n in report.counts().items())
         verdict = "conforms" if report.conforms else "does not conform"
         console().print(f"{verdict}: {counts}", markup=False)

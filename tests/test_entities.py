@@ -147,8 +147,8 @@ def test_cli_search_nothing_found_is_a_note(runner: CliRunner) -> None:
 
 def test_cli_search_rejects_a_bad_format(runner: CliRunner) -> None:
     code, _, err = invoke(runner, "x", "-f", "xml")
-    assert code == 1
-    assert "unknown format" in err
+    assert code == 2, "an unknown --format value is a usage error, as typer's own checks are"
+    assert "'xml' is not one of table, tsv, json" in err
 
 
 # --- the bundled graph (competency question 18) -------------------------------------------

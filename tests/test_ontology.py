@@ -347,6 +347,16 @@ INVALID: dict[str, tuple[str, *tuple[Result, ...]]] = {
         # a string cannot be compared with the start date
         ("gse:gse2022", "schema:startDate", "sh:LessThanOrEqualsConstraintComponent"),
     ),
+    "unknown attendance mode": (
+        "INSERT DATA { GRAPH claim:002-dates { gse:gse2022 schema:eventAttendanceMode "
+        "gse:beijing } }",
+        ("gse:gse2022", "schema:eventAttendanceMode", "sh:InConstraintComponent"),
+    ),
+    "repeat frequency as string": (
+        "INSERT DATA { GRAPH claim:002-dates { gse:gse2022 schema:eventSchedule gse:s . "
+        'gse:s a schema:Schedule ; schema:repeatFrequency "yearly" } }',
+        ("gse:s", "schema:repeatFrequency", "sh:DatatypeConstraintComponent"),
+    ),
     "two labels in one language": (
         'INSERT DATA { gse:lenovo skos:prefLabel "Lenovo Group"@en }',
         ("gse:lenovo", "skos:prefLabel", "sh:UniqueLangConstraintComponent"),

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gsekg.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,12 +28,15 @@ def pick_format(requested: str | None, allowed: Sequence[str], piped: str) -> st
     """``requested`` if allowed, else ``allowed[0]`` on a terminal and ``piped`` otherwise.
 
     Raises:
-        InputError: ``requested`` is not one of ``allowed``.
+        typer.BadParameter: ``requested`` is not one of ``allowed`` (a usage error, exit 2,
+            as for every other option value typer checks).
     """
     if requested is None:
         return allowed[0] if sys.stdout.isatty() else piped
     if requested not in allowed:
-        raise InputError(f"unknown format {requested!r}; use one of {', '.join(allowed)}")
+        raise typer.BadParameter(
+            f"{requested!r} is not one of {', '.join(allowed)}", param_hint="'--format'"
+        )
     return requested
 
 

@@ -54,7 +54,10 @@ def push(
             "credentials from GSEKG_ENDPOINT_TOKEN or GSEKG_ENDPOINT_USER/PASSWORD).",
         ),
     ],
-    timeout: TimeoutOpt = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.001, help="Give up on an upload after this many seconds."),
+    ] = None,
     *,
     graph: GraphOptions,
 ) -> None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-
 if TYPE_CHECKING:
     from rich.console import Console
 

@@ -7,7 +7,6 @@ compact names (``gse:unesco-iite``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -99,6 +98,8 @@ def result_bytes(result: QueryResult, fmt: str, limit: int | None = None) -> byt
         return rdf_bytes(result.triples[:limit], fmt)
     if fmt == "markdown":
         return _markdown(result, limit).encode()
+    import json  # here, not at the top: the CLI imports this module at start-up
+
     from pyoxigraph import QueryResultsFormat, parse_query_results
 
     document: dict[str, Any] = {"head": {"vars": [] if result.kind == "ask" else result.variables}}
@@ -245,6 +246,8 @@ def rdf_bytes(items: Sequence[Triple] | Sequence[Quad], fmt: str) -> bytes:
 
 
 def _json_ld(items: Sequence[Triple] | Sequence[Quad], prefixes: dict[str, str]) -> bytes:
+    import json
+
     from pyld import jsonld  # type: ignore[import-untyped]
     from pyoxigraph import RdfFormat, Triple, serialize
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
@@ -58,6 +57,8 @@ def note(message: str) -> None:
 
 def print_json(document: Any) -> None:
     """``document`` as indented JSON on stdout."""
+    import json
+
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -55,3 +55,40 @@ def test_founders_differ_names_what_only_some_sources_say(engine: Engine) -> Non
     assert "002" not in named_by["gse:seameo"] | named_by["gse:alecso"]
     assert named_by["gse:slibnu"] == {"003"}
     assert "003" not in named_by["gse:bnu"]
+
+
+def test_simple_view_answers_without_sources(engine: Engine) -> None:
+    """The simple view: direct properties derived from role nodes, the union of all claims."""
+    sponsors = engine.query("SELECT ?s WHERE { gse:gse2022 schema:sponsor ?s }")
+    assert {queries.normalise_term(row[0]) for row in sponsors.rows} == {
+        "gse:netdragon-huayu",
+        "gse:unisplendour-wisdom-education",
+        "gse:h3c",
+        "gse:lenovo",
+        "gse:iflytek",
+    }
+    # 000 names BNU and SEAMEO, 003 names SLIBNU (initiator) and SEAMEO: the plain answer is
+    # the union, while founders-by-source keeps who said what.
+    founders = engine.query("SELECT ?m WHERE { gse:gsenet gso:foundingMember ?m }")
+    assert {queries.normalise_term(row[0]) for row in founders.rows} == {
+        "gse:bnu",
+        "gse:slibnu",
+        "gse:unesco-iite",
+        "gse:col",
+        "gse:iste",
+        "gse:alecso",
+        "gse:seameo",
+    }
+
+
+def test_no_inference_leaves_the_simple_view_out(cache_dir: object) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GSEKG_CACHE_DIR", str(cache_dir))
+        with open_engine(inference=False) as plain:
+            result = plain.query("ASK { gse:gse2022 schema:sponsor gse:lenovo }")
+            assert result.boolean is False
+            roles = plain.query(
+                "ASK { ?r gso:roleIn gse:gse2022 ; gso:agent gse:lenovo ;"
+                " gso:roleKind roles:sponsor }"
+            )
+            assert roles.boolean is True

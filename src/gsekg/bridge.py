@@ -5,16 +5,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeAlias
 
 import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
+from gsekg.engines import Term
 from gsekg.errors import EngineError
 
-Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_rdflib(term: Term) -> rdflib.term.Identifier:
@@ -47,6 +45,20 @@ def from_rdflib(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
             return Literal(lexical)
         return Literal(lexical, datatype=NamedNode(str(term.datatype)))
     raise EngineError(f"unsupported rdflib term {term!r}")
+
+
+def to_rdflib_graph(statements: Iterable[Triple | Quad]) -> rdflib.Graph:
+    """An rdflib Graph of the triples of ``statements`` (the graph name of a quad is dropped)."""
+    graph = rdflib.Graph()
+    for statement in statements:
+        graph.add(
+            (
+                to_rdflib(statement.subject),
+                to_rdflib(statement.predicate),
+                to_rdflib(statement.object),
+            )
+        )
+    return graph
 
 
 def to_rdflib_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:

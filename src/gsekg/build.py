@@ -29,7 +29,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, Quad, Store
 
 from gsekg.errors import InputError
-from gsekg.loader import parse_file
+from gsekg.loader import parse_file, unreadable
 from gsekg.namespaces import PREFIXES
 
 Progress = Callable[[int, int], None]
@@ -213,11 +213,9 @@ def _owlrl(store: Store, stats: BuildStats) -> int:
     import owlrl
     import rdflib
 
-    from gsekg.bridge import from_rdflib, to_rdflib
+    from gsekg.bridge import from_rdflib, to_rdflib_graph
 
-    graph = rdflib.Graph()
-    for quad in store.quads_for_pattern(None, None, None, DefaultGraph()):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    graph = to_rdflib_graph(store.quads_for_pattern(None, None, None, DefaultGraph()))
     original = set(graph)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
@@ -266,7 +264,7 @@ def _read_rule(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{path}: {error.strerror or error}") from None
+        raise unreadable(path, error) from None
 
 
 class _ProgressReader:
@@ -286,7 +284,7 @@ class _ProgressReader:
         try:
             self._current = _Counting(path.open("rb", buffering=0), self._advance)
         except OSError as error:
-            raise InputError(f"{path}: {error.strerror or error}") from None
+            raise unreadable(path, error) from None
         return self._current
 
     def close(self) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from gsekg.engines import Term
 from gsekg.entities import LABEL_KINDS, most_specific_types
 from gsekg.namespaces import compact
-from gsekg.provenance import RDF_TYPE, Snapshot, Term, node
+from gsekg.provenance import RDF_TYPE, Snapshot, node
 from gsekg.render import display
 
 _ROLE = node("gso:Role")
@@ -165,8 +165,7 @@ def describe(snapshot: Snapshot, entity: NamedNode) -> Description:
 def _sources(snapshot: Snapshot, triples: list[Triple]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The source ids and claim names stating any of ``triples``."""
     claims = {c for t in triples for c in snapshot.claims_of.get(t, ())}
-    ids = sorted({snapshot.source_id(s) for c in claims for s in c.sources})
-    return tuple(ids), tuple(sorted(display(c.iri) for c in claims))
+    return tuple(snapshot.source_ids(claims)), tuple(sorted(display(c.iri) for c in claims))
 
 
 def _fact(
@@ -269,11 +268,3 @@ def _node_view(snapshot: Snapshot, triple: Triple) -> NodeView:
         details=_details(snapshot, nary, skip=shown),
         sources=sources,
     )
-
-
-def group_by_predicate(facts: tuple[Fact, ...]) -> dict[str, list[Fact]]:
-    """Facts grouped by property, in first-seen order."""
-    groups: dict[str, list[Fact]] = defaultdict(list)
-    for fact in facts:
-        groups[fact.predicate].append(fact)
-    return dict(groups)

@@ -23,7 +23,6 @@ from pyoxigraph import (
     DefaultGraph,
     NamedNode,
     Quad,
-    QueryBoolean,
     QueryResultsFormat,
     RdfFormat,
     Triple,
@@ -85,13 +84,9 @@ class Client:
                 return QueryResult("graph", triples=triples)
             results_format = QueryResultsFormat.from_media_type(content_type)
             answer = parse_query_results(payload, format=results_format or QueryResultsFormat.JSON)
+            return QueryResult.of(answer)
         except (SyntaxError, ValueError) as error:
             raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
-        if isinstance(answer, QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        variables = list(answer.variables)
-        rows = [tuple(solution[v] for v in variables) for solution in answer]
-        return QueryResult("select", [v.value for v in variables], rows)
 
     def update(self, sparql: str, *, timeout: float | None = None) -> None:
         """Send a SPARQL update."""
@@ -146,12 +141,10 @@ class Client:
         except urllib.error.HTTPError as error:
             raise _http_error(url, error) from None
         except TimeoutError:
-            limit = timeout or DEFAULT_TIMEOUT
-            raise QueryTimeoutError(f"{url} did not answer within {limit:g} s") from None
+            raise _timed_out(url, timeout) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError | socket.timeout):
-                limit = timeout or DEFAULT_TIMEOUT
-                raise QueryTimeoutError(f"{url} did not answer within {limit:g} s") from None
+                raise _timed_out(url, timeout) from None
             raise EngineError(f"cannot reach {url}: {error.reason}") from None
         except (OSError, ValueError) as error:
             raise EngineError(f"cannot talk to {url}: {error}") from None
@@ -167,6 +160,10 @@ def credentials() -> dict[str, str]:
         secret = f"{user}:{os.environ.get('GSEKG_ENDPOINT_PASSWORD', '')}".encode()
         return {"Authorization": "Basic " + base64.b64encode(secret).decode("ascii")}
     return {}
+
+
+def _timed_out(url: str, timeout: float | None) -> QueryTimeoutError:
+    return QueryTimeoutError(f"{url} did not answer within {timeout or DEFAULT_TIMEOUT:g} s")
 
 
 def _http_error(url: str, error: urllib.error.HTTPError) -> EngineError:

@@ -22,6 +22,7 @@ from pyoxigraph import (
     Quad,
     QueryBoolean,
     QuerySolutions,
+    QueryTriples,
     Store,
     Triple,
     Variable,
@@ -56,6 +57,17 @@ class QueryResult:
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[Triple] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, answer: QueryBoolean | QuerySolutions | QueryTriples) -> QueryResult:
+        """The result of a pyoxigraph answer: from a store, or parsed from an endpoint's reply."""
+        if isinstance(answer, QueryBoolean):
+            return cls("ask", boolean=bool(answer))
+        if isinstance(answer, QuerySolutions):
+            variables = list(answer.variables)
+            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            return cls("select", [v.value for v in variables], rows)
+        return cls("graph", triples=list(answer))
 
 
 class Engine(ABC):
@@ -198,13 +210,7 @@ class OxigraphEngine(Engine):
 def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
     try:
         answer = store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
-        if isinstance(answer, QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, QuerySolutions):
-            variables = list(answer.variables)
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
-            return QueryResult("select", [v.value for v in variables], rows)
-        return QueryResult("graph", triples=list(answer))
+        return QueryResult.of(answer)
     except SyntaxError as error:
         raise syntax_error("query", error, sparql) from None
     except RuntimeError as error:
@@ -265,7 +271,7 @@ class RdflibEngine(Engine):
                     for s, p, o in answer.graph or ()
                 ]
                 return QueryResult("graph", triples=triples)
-        except Exception as error:
+        except Exception as error:  # rdflib raises bare Exception for bad queries (prefixes…)
             raise _rdflib_error(error, sparql) from None
         finally:
             rdflib_sparql.SPARQL_LOAD_GRAPHS = loading

@@ -80,7 +80,12 @@ def parse_file(path: Path, source: io.RawIOBase | None = None) -> Iterator[Quad]
     except SyntaxError as error:
         raise syntax_error(str(path), error, _read_text(path)) from None
     except OSError as error:
-        raise InputError(f"{path}: {error.strerror or error}") from None
+        raise unreadable(path, error) from None
+
+
+def unreadable(path: Path, error: OSError) -> InputError:
+    """An :class:`InputError` ``path: reason`` for a file that cannot be opened or read."""
+    return InputError(f"{path}: {error.strerror or error}")
 
 
 def syntax_error(where: str, error: SyntaxError, text: str | None) -> InputError:

@@ -228,10 +228,16 @@ def _text(term: Any) -> str:
 
 
 def _iri(node: str) -> str:
-    """The full IRI of a compact id made by :func:`gsekg.namespaces.compact`."""
+    """The full IRI of a compact id made by :func:`gsekg.namespaces.compact`.
+
+    Raises:
+        InputError: ``node`` is not one: the links query bound an agent or target to a literal.
+    """
     if node.startswith("<") and node.endswith(">"):
         return node[1:-1]
-    prefix, _, local = node.partition(":")
+    prefix, colon, local = node.partition(":")
+    if not colon or prefix not in PREFIXES:
+        raise InputError(f"the links query gave {node!r} where an agent or target IRI belongs")
     return PREFIXES[prefix] + local
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
+from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import PREFIXES, SRC
+from gsekg.render import display
 
-Term = NamedNode | BlankNode | Literal | Triple
 Span = tuple[int, int]
 
 
@@ -156,8 +157,6 @@ class Snapshot:
 
     def label(self, term: Term) -> str:
         """A short name for people: the preferred label, else the compact IRI or literal text."""
-        from gsekg.render import display
-
         for value in self.objects(term, PREF_LABEL):
             if isinstance(value, Literal):
                 return value.value
@@ -171,6 +170,10 @@ class Snapshot:
             if isinstance(value, Literal):
                 return value.value
         return source.value.removeprefix(SRC)
+
+    def source_ids(self, claims: Iterable[Claim]) -> list[str]:
+        """The sorted, distinct ids of the sources of ``claims``."""
+        return sorted({self.source_id(s) for claim in claims for s in claim.sources})
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,14 @@ def queries_dir() -> Path:
     return bundled_root() / "queries"
 
 
+def ontology_files() -> list[Path]:
+    """The RDF files of the bundled ontology (not its SHACL shapes), in a stable order."""
+    return sorted(p for p in ontology_dir().glob("*.ttl") if p.name != SHAPES_FILE)
+
+
 def bundled_files() -> list[Path]:
     """Every RDF file of the bundled graph, in a stable order."""
-    files = sorted(p for p in ontology_dir().glob("*.ttl") if p.name != SHAPES_FILE)
+    files = ontology_files()
     files += sorted(p for p in data_dir().iterdir() if p.suffix in {".ttl", ".trig"})
     return files
 

@@ -34,6 +34,7 @@ from pyoxigraph import Store
 from gsekg import __version__
 from gsekg.atomic import write_bytes
 from gsekg.errors import EngineError, InputError
+from gsekg.loader import unreadable
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
@@ -102,7 +103,7 @@ def cache_key(inputs: Inputs) -> str:
                 while chunk := stream.read(1 << 20):
                     digest.update(chunk)
         except OSError as error:
-            raise _input_error(path, error) from None
+            raise unreadable(path, error) from None
     return digest.hexdigest()
 
 
@@ -165,15 +166,17 @@ def build_in_memory(inputs: Inputs, *, progress: Progress | None = None) -> Cach
 def entries(cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """The manifests of the cached stores, each with ``path`` and ``size_bytes`` added."""
     root = cache_root(cache_dir)
-    found = []
-    for manifest_path in sorted(root.glob("*/manifest.json")):
-        manifest = _read_json(manifest_path)
-        if manifest is None:
-            continue
-        manifest["path"] = str(manifest_path.parent)
-        manifest["size_bytes"] = _tree_size(manifest_path.parent)
-        found.append(manifest)
-    return found
+    found = (entry(path.parent) for path in sorted(root.glob("*/manifest.json")))
+    return [manifest for manifest in found if manifest is not None]
+
+
+def entry(folder: Path) -> dict[str, Any] | None:
+    """The manifest of the cached store in ``folder``, with ``path`` and ``size_bytes`` added."""
+    manifest = _read_json(folder / "manifest.json")
+    if manifest is not None:
+        manifest["path"] = str(folder)
+        manifest["size_bytes"] = _tree_size(folder)
+    return manifest
 
 
 def clear(cache_dir: Path | None = None) -> int:
@@ -191,13 +194,24 @@ def clear(cache_dir: Path | None = None) -> int:
 def build_entry(
     inputs: Inputs, *, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> Path:
-    """Build (or rebuild) the cached store for ``inputs``; return its folder."""
+    """Build (or rebuild) the cached store for ``inputs``; return its folder.
+
+    Raises:
+        EngineError: the cache folder cannot be written.
+    """
     root = cache_root(cache_dir)
-    root.mkdir(parents=True, exist_ok=True)
     key = cache_key(inputs)
-    with _lock(root):
+    lock = _lock(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except OSError as error:
+        raise EngineError(f"cannot build the store in {root}: {error.strerror or error}") from None
+    try:
         _build_entry(root, key, inputs, progress)
         _prune(root, keep=key, signature=_signature(inputs))
+    finally:
+        lock.release()
     _write_index(root, _stat_key(inputs), key)
     return root / key
 
@@ -296,7 +310,7 @@ def _stat_key(inputs: Inputs) -> str:
         try:
             st = path.stat()
         except OSError as error:
-            raise _input_error(path, error) from None
+            raise unreadable(path, error) from None
         parts.append([str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino])
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
@@ -335,7 +349,3 @@ def _write_json(path: Path, value: dict[str, Any]) -> None:
 
 def _tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
-def _input_error(path: Path, error: OSError) -> InputError:
-    return InputError(f"{path}: {error.strerror or error}")

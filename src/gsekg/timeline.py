@@ -9,8 +9,9 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from gsekg.engines import Term
 from gsekg.namespaces import compact
-from gsekg.provenance import Snapshot, Term, node
+from gsekg.provenance import RDF_TYPE, Snapshot, node
 from gsekg.render import display
 
 DATE_PROPERTIES = tuple(
@@ -37,6 +38,9 @@ _DATE_TYPES = frozenset(
     "http://www.w3.org/2001/XMLSchema#" + t
     for t in ("date", "dateTime", "gYear", "gYearMonth", "gMonthDay")
 )
+_SOURCE_ARTICLE = node("gso:SourceArticle")
+_DATE_PUBLISHED = node("dcterms:date")
+"""The date of a source article."""
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -78,13 +82,11 @@ def timeline(snapshot: Snapshot) -> list[Event]:
     sources: dict[Triple, set[str]] = defaultdict(set)
     for triple, claims in snapshot.claims_of.items():
         if _is_date(triple):
-            sources[triple] |= {snapshot.source_id(s) for c in claims for s in c.sources}
-    for article in snapshot.subjects(node("rdf:type"), node("gso:SourceArticle")):
-        for value in snapshot.objects(article, node("dcterms:date")):
+            sources[triple].update(snapshot.source_ids(claims))
+    for article in snapshot.subjects(RDF_TYPE, _SOURCE_ARTICLE):
+        for value in snapshot.objects(article, _DATE_PUBLISHED):
             if isinstance(article, NamedNode):
-                sources[Triple(article, node("dcterms:date"), value)].add(
-                    snapshot.source_id(article)
-                )
+                sources[Triple(article, _DATE_PUBLISHED, value)].add(snapshot.source_id(article))
     events = _dated_via_events(snapshot)
     events += [
         Event(
@@ -120,9 +122,7 @@ def _dated_via_events(snapshot: Snapshot) -> list[Event]:
                     subject=display(triple.subject),
                     label=snapshot.label(triple.subject),
                     property=compact(predicate.value),
-                    sources=tuple(
-                        sorted({snapshot.source_id(s) for c in claims for s in c.sources})
-                    ),
+                    sources=tuple(snapshot.source_ids(claims)),
                     context=f"at {snapshot.label(triple.object)}",
                 )
             )
@@ -154,7 +154,7 @@ def _context(snapshot: Snapshot, subject: Term) -> str:
     for triple in snapshot.out.get(subject, ()):
         if (
             isinstance(triple.object, NamedNode)
-            and triple.predicate != node("rdf:type")
+            and triple.predicate != RDF_TYPE
             and not snapshot.is_nary(triple.object)
         ):
             return f"{compact(triple.predicate.value)} {snapshot.label(triple.object)}"

@@ -25,6 +25,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import GSE, PREFIXES
 from gsekg.provenance import (
@@ -36,7 +37,6 @@ from gsekg.provenance import (
     RDF_TYPE,
     Claim,
     Snapshot,
-    Term,
     corpus_file,
     read_article,
 )
@@ -115,13 +115,10 @@ def shacl_findings(snapshot: Snapshot, shapes: Path) -> list[Finding]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    from gsekg.bridge import to_rdflib
+    from gsekg.bridge import to_rdflib_graph
 
-    data = rdflib.Graph()
-    for triple in snapshot.default:
-        data.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     _, results, _ = shacl_validate(
-        data,
+        to_rdflib_graph(snapshot.default),
         shacl_graph=_read_shapes(shapes),
         inference="none",
         allow_warnings=True,
@@ -147,15 +144,10 @@ def shacl_findings(snapshot: Snapshot, shapes: Path) -> list[Finding]:
 
 def _read_shapes(path: Path) -> Any:
     """An rdflib graph of a shapes file (any RDF syntax, by extension)."""
-    import rdflib
-
-    from gsekg.bridge import to_rdflib
+    from gsekg.bridge import to_rdflib_graph
     from gsekg.loader import parse_file
 
-    graph = rdflib.Graph()
-    for quad in parse_file(path):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
+    return to_rdflib_graph(parse_file(path))
 
 
 def _show(term: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -46,13 +47,13 @@ def build(
 
     cache_dir = graph.cache_dir
     wanted = graph.inputs()
+    location: Path | None
     with load_progress() as progress:
         if force:
-            store.build_entry(wanted, cache_dir=cache_dir, progress=progress)
+            location = store.build_entry(wanted, cache_dir=cache_dir, progress=progress)
         else:
-            store.open_store(wanted, cache_dir=cache_dir, progress=progress)
-    key = store.cache_key(wanted)
-    built = next((e for e in store.entries(cache_dir) if e.get("key") == key), None)
+            location = store.open_store(wanted, cache_dir=cache_dir, progress=progress).path
+    built = store.entry(location) if location is not None else None
     if built is None:
         raise EngineError("the cache folder is not writable: the graph was built in memory only")
     typer.echo(_line(built))

@@ -10,6 +10,7 @@ import typer
 
 from gsekg.cli.app import command
 from gsekg.cli.options import GraphOptions, graph_options
+from gsekg.cli.output import write_output
 from gsekg.render import GraphFormat
 
 
@@ -60,9 +61,4 @@ def export_command(
     chosen = choose_format("graph", fmt, output, tty=False)
     with replace(graph, no_inference=not inferred).open() as opened:
         payload = export_bytes(opened, chosen, provenance=provenance)
-    if output is None:
-        typer.echo(payload, nl=False)
-        return
-    from gsekg.atomic import write_bytes
-
-    write_bytes(output, payload)
+    write_output(payload, output)

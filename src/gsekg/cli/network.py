@@ -6,8 +6,6 @@ adds them to each command's signature and builds the network they describe.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +20,7 @@ from gsekg.cli.output import (
     print_json,
     print_rows,
     reason,
+    write_output,
 )
 from gsekg.errors import InputError
 
@@ -183,7 +182,7 @@ def path(
     them all). A hop lists each target both ends share (or the part-of link) with
     the roles, claims and source articles that state it.
     """
-    from gsekg.network import fact_record, resolve_node, shortest_paths, source_id
+    from gsekg.network import resolve_node, shortest_paths, source_id
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     first, second = resolve_node(network, start), resolve_node(network, end)
@@ -194,7 +193,7 @@ def path(
                 "from": _node(network, first),
                 "to": _node(network, second),
                 "hops": len(paths[0]),
-                "paths": [[_hop_record(network, hop, fact_record) for hop in p] for p in paths],
+                "paths": [[_hop_record(network, hop) for hop in p] for p in paths],
             }
         )
         return
@@ -220,9 +219,9 @@ def path(
         print_rows(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
 
 
-def _hop_record(
-    network: Network, hop: Hop, fact_record: Callable[[Fact], dict[str, Any]]
-) -> dict[str, Any]:
+def _hop_record(network: Network, hop: Hop) -> dict[str, Any]:
+    from gsekg.network import fact_record
+
     return {
         "from": _node(network, hop.start),
         "to": _node(network, hop.end),
@@ -376,17 +375,11 @@ def export(
     Nodes carry label, short label, category, IRI and community; edges carry the
     weight, kinds, targets, sources and claims (JSON: every fact).
     """
-    from gsekg.atomic import write_bytes
     from gsekg.network import EXPORT_FORMATS, export_bytes
 
     suffix = output.suffix.lstrip(".").lower() if output else ""
     chosen = fmt or (suffix if suffix in EXPORT_FORMATS else "graphml")
-    data = export_bytes(network, chosen)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_bytes(output, data)
+    write_output(export_bytes(network, chosen), output)
 
 
 @command("picture", on=network_app)

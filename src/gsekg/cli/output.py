@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -53,6 +54,16 @@ def reason(error: Exception) -> str:
 def note(message: str) -> None:
     """A message for people, on stderr."""
     sys.stderr.write(f"Note: {message}\n")
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """``data`` to the file ``output`` (atomically), or to stdout when there is none."""
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    from gsekg.atomic import write_bytes
+
+    write_bytes(output, data)
 
 
 def print_json(document: Any) -> None:

@@ -12,8 +12,8 @@ import typer
 
 from gsekg.cli.app import app, command, fail
 from gsekg.cli.options import GraphOptions, TimeoutOpt, graph_options
-from gsekg.cli.output import reason
-from gsekg.errors import GsekgError, InputError, NotFoundError
+from gsekg.cli.output import reason, write_output
+from gsekg.errors import InputError, NotFoundError
 from gsekg.render import AnyFormat
 
 if TYPE_CHECKING:
@@ -167,13 +167,7 @@ def query_command(
     if chosen == "table":
         _write_table(result, output, limit)
         return
-    data_bytes = render.result_bytes(result, chosen, limit)
-    if output is None:
-        typer.echo(data_bytes, nl=False)
-    else:
-        from gsekg.atomic import write_bytes
-
-        write_bytes(output, data_bytes)
+    write_output(render.result_bytes(result, chosen, limit), output)
 
 
 def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:
@@ -240,7 +234,7 @@ def queries_list(ctx: typer.Context) -> None:
         fail(InputError(f"{len(broken)} saved queries are malformed: {', '.join(broken)}"))
 
 
-@queries_app.command("show")
+@command("show", on=queries_app)
 def queries_show(
     name: Annotated[str, typer.Argument(help="The saved query's name.", show_default=False)],
 ) -> None:
@@ -249,9 +243,7 @@ def queries_show(
 
     try:
         saved = queries.load(name)
-    except NotFoundError as error:
-        fail(error)
-    except GsekgError:  # show a malformed query anyway: that is how one fixes it
+    except InputError:  # a malformed query: show it anyway, that is how one fixes it
         saved = next(q for q in queries.catalog() if q.name == name)
     if sys.stdout.isatty():
         from rich.console import Console

@@ -33,8 +33,11 @@ def stats(
     snapshot = graph.snapshot()
     inferred: int | None = 0 if graph.no_inference else None
     if not graph.no_inference and graph.endpoint is None:
-        plain = replace(graph, no_inference=True).snapshot()
-        inferred = len(snapshot.default) - len(plain.default)
+        from pyoxigraph import DefaultGraph
+
+        with replace(graph, no_inference=True).open() as plain:
+            stated = sum(1 for q in plain.quads() if q.graph_name == DefaultGraph())
+        inferred = len(snapshot.default) - stated
     result = compute(snapshot, inferred)
     if chosen == "json":
         print_json(result.to_json())

@@ -46,13 +46,12 @@ def validate(
     The graph is built as for queries (simple view, rules, inference). Exit 0 when
     it conforms (warnings allowed), 3 on violations, 1 on unreadable input.
     """
-    from gsekg.resources import ontology_dir
+    from gsekg.resources import SHAPES_FILE, ontology_dir, ontology_files
     from gsekg.validation import validate as run
 
     chosen = pick_format(fmt, ("text", "json"), "text")
-    shapes_file = shapes or ontology_dir() / "shapes.ttl"
-    ontology = sorted(p for p in ontology_dir().glob("*.ttl") if p != shapes_file)
-    data = [*ontology, *paths] if paths else None
+    shapes_file = shapes or ontology_dir() / SHAPES_FILE
+    data = [*ontology_files(), *paths] if paths else None
     snapshot = GraphOptions(data=data, engine=engine, cache_dir=cache_dir).snapshot()
     folder = corpus_folder(corpus, "spans are not checked against the articles")
     if not shapes_file.is_file():

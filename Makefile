@@ -35,7 +35,7 @@ test: $(STAMP)
 
 ## bench: the speed and scale benchmark (see README)
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import readme
 
+NEED_CORPUS = {"gsekg why gse:gse2023 gso:theme --context 0", "gsekg validate"}
+"""Examples whose output shows passages of, or checks against, the articles."""
+
 EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
 
 
@@ -46,8 +49,8 @@ def test_ellipsis_matching() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.command[:60] for e in EXAMPLES])
 def test_readme_example(example: readme.Example, cache_dir: Path) -> None:
-    if "gsekg why" in example.command and corpus_dir() is None:
-        pytest.skip("corpus not found: gsekg why shows passages only with ../shared/corpus")
+    if example.command in NEED_CORPUS and corpus_dir() is None:
+        pytest.skip("corpus not found: this example reads ../shared/corpus")
     code, output = readme.run(example.command, env={"GSEKG_CACHE_DIR": str(cache_dir)})
     assert code == 0, f"{example.command} exited {code}"
     assert readme.matches(example.output, output), "\n".join(

@@ -108,8 +108,8 @@ def test_bundled_graph_has_no_integrity_violations(runner: CliRunner, corpus: Pa
     assert integrity == []
 
 
-def test_piped_text_report_is_tab_separated_without_boxes(runner: CliRunner) -> None:
-    code, out, _ = invoke(runner, str(BAD))
+def test_piped_text_report_is_tab_separated_without_boxes(runner: CliRunner, corpus: Path) -> None:
+    code, out, _ = invoke(runner, str(BAD), "--corpus", str(corpus))
     assert code == 3
     lines = out.splitlines()
     assert lines[0] == "severity\tcheck\tfocus\tpath\tmessage"

@@ -337,7 +337,7 @@ class EndpointEngine(Engine):
         timeout: float | None,
     ) -> QueryResult:
         if not request.service:
-            _check_syntax(sparql)
+            check_syntax(sparql)
         if substitutions:
             sparql = guard.with_values(sparql, substitutions)
         return self.client.query(sparql, form=request.form, timeout=timeout)
@@ -354,7 +354,7 @@ class EndpointEngine(Engine):
             yield Quad(s, p, o, g if g is not None else DefaultGraph())  # type: ignore[arg-type]
 
 
-def _check_syntax(sparql: str) -> None:
+def check_syntax(sparql: str) -> None:
     """Raise an :class:`InputError` with line and column if pyoxigraph cannot parse ``sparql``.
 
     The query runs on an empty in-memory store, which costs nothing; it gives the same

@@ -261,11 +261,11 @@ def check_syntax(text: str) -> None:
     Raises:
         InputError: The query does not parse; the message has the line and column.
     """
-    from pyoxigraph import Store
+    from gsekg.engines import check_syntax as parse
 
     try:
-        Store().query(text, prefixes=PREFIXES)
-    except SyntaxError as error:
+        parse(text)
+    except InputError as error:
         raise InputError(f"malformed SPARQL: {error}") from None
 
 

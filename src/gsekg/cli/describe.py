@@ -36,7 +36,12 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table (terminal default) or json (default when piped)."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default on a terminal) or json (default when piped: a description is "
+        "a document, not rows).",
+    ),
 ]
 
 
@@ -164,7 +169,11 @@ def why(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text (default), json or tsv."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default on a terminal), tsv (default when piped) or json.",
+        ),
     ] = None,
     context: Annotated[
         int, typer.Option("--context", min=0, help="Characters of context either side.")
@@ -181,7 +190,7 @@ def why(
     from gsekg.entities import NameIndex, resolve_property
     from gsekg.provenance import evidence_for
 
-    chosen = pick_format(fmt, ("text", "json", "tsv"), "text")
+    chosen = pick_format(fmt, ("text", "tsv", "json"), "tsv")
     snapshot = graph.snapshot()
     entity = NameIndex(snapshot).resolve(name)
     predicate = resolve_property(snapshot, prop) if prop is not None else None

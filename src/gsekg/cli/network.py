@@ -155,7 +155,7 @@ def _roles(network: Network, fact: Fact) -> str:
     """``UNESCO IITE developer; NetDragon developer``."""
     from gsekg.network import kind_name
 
-    roles = (f"{network.evidence.entity(s.agent).short} {kind_name(s)}" for s in fact.statements)
+    roles = (f"{_name(network, s.agent)} {kind_name(s)}" for s in fact.statements)
     return "; ".join(dict.fromkeys(roles))
 
 
@@ -197,26 +197,41 @@ def path(
             }
         )
         return
+    table = chosen == "table"
     header = ("path", "hop", "from", "to", "via", "roles", "source", "claims")
+    every = [
+        (
+            number,
+            index,
+            _name(network, hop.start),
+            _name(network, hop.end),
+            network.label(fact.target),
+            _roles(network, fact),
+            source_id(fact.source)[:3] if table else source_id(fact.source),
+            ", ".join(fact.claims),
+        )
+        for number, hops in enumerate(paths, start=1)
+        for index, hop in enumerate(hops, start=1)
+        for fact in hop.facts
+    ]
+    if not table:
+        print_rows(chosen, header, every)
+        return
     for number, hops in enumerate(paths, start=1):
-        rows = [
-            (
-                number,
-                index,
-                network.evidence.entity(hop.start).short,
-                network.evidence.entity(hop.end).short,
-                network.label(fact.target),
-                _roles(network, fact),
-                source_id(fact.source),
-                ", ".join(fact.claims),
-            )
-            for index, hop in enumerate(hops, start=1)
-            for fact in hop.facts
-        ]
-        names = [network.evidence.entity(hops[0].start).short] + [
-            network.evidence.entity(h.end).short for h in hops
-        ]
-        print_rows(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
+        names = [_name(network, hops[0].start)] + [_name(network, h.end) for h in hops]
+        print_rows(
+            chosen,
+            header[1:],
+            [row[1:] for row in every if row[0] == number],
+            f"Path {number}: {' → '.join(names)} ({len(hops)} hops)",
+            optional=("claims",),
+        )
+
+
+def _name(network: Network, node: str) -> str:
+    """The short name of ``node`` (an acronym) unless it had to be cut, else its label."""
+    entity = network.evidence.entity(node)
+    return entity.label if entity.short.endswith("…") else entity.short
 
 
 def _hop_record(network: Network, hop: Hop) -> dict[str, Any]:
@@ -299,7 +314,7 @@ def communities(network: Network, fmt: RowsFormatOpt = None) -> None:
         )
         return
     rows = [
-        (number, len(members), ", ".join(network.graph.nodes[n]["short"] for n in members))
+        (number, len(members), "; ".join(_name(network, n) for n in members))
         for number, members in enumerate(groups, start=1)
     ]
     print_rows(chosen, ("community", "size", "members"), rows, f"Communities (modularity {score})")
@@ -336,7 +351,7 @@ def ego(
                 distances[node],
                 network.label(node),
                 node,
-                network.graph.nodes[via]["short"],
+                _name(network, via),
                 ", ".join(edge["kinds"]),
                 edge["weight"],
             )

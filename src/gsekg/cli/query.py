@@ -171,19 +171,17 @@ def query_command(
 
 
 def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:
-    from rich.console import Console
-
-    from gsekg import render
+    from gsekg.cli.table import console, print_result
 
     if output is None:
-        render.print_table(result, Console(), limit)
+        print_result(result, console(), limit)
         return
     import io
 
     from gsekg.atomic import write_text
 
     buffer = io.StringIO()
-    render.print_table(result, Console(file=buffer, width=200, no_color=True), limit)
+    print_result(result, console(width=200, file=buffer), limit)
     write_text(output, buffer.getvalue())
 
 

@@ -4,7 +4,7 @@ A saved query starts with header lines::
 
     #+ title: Short title
     #+ description: One or more sentences (repeat the line to continue).
-    #+ param: NAME TYPE [= DEFAULT] -- what it means
+    #+ param: NAME TYPE [= DEFAULT] [-- what it means]
     #+ ordered: true
     #+ example: NAME=VALUE   (the parameter values the expected result is for)
 
@@ -41,8 +41,16 @@ HEADER_KEYS = ("title", "description", "param", "ordered", "example")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
-    r"(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<description>\S.*)"
+    r"(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s+(?P<description>\S.*))?"
 )
+_OBJECT_OF = r"(?P<predicate>[A-Za-z][\w.-]*:[\w.-]*|<[^<>\s]+>)\s+[?$]{name}\b"
+"""A triple pattern with the parameter as object: ``gso:year ?year``."""
+_VALUE_TYPES = """
+SELECT DISTINCT ?kind WHERE {
+  { SELECT ?o WHERE { ?s <%s> ?o } LIMIT 200 }
+  BIND(IF(isLiteral(?o), STR(DATATYPE(?o)), "iri") AS ?kind)
+}
+"""
 _LEXICAL = {
     "integer": re.compile(r"[+-]?[0-9]+"),
     "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
@@ -138,9 +146,11 @@ def _parse_param(line: str) -> Param:
     match = _PARAM.fullmatch(line)
     if not match:
         raise InputError(
-            f"malformed parameter {line!r}: expected 'NAME TYPE [= DEFAULT] -- what it means'"
+            f"malformed parameter {line!r}: expected 'NAME TYPE [= DEFAULT] [-- what it means]' "
+            f"with TYPE one of {', '.join(PARAM_TYPES)}"
         )
-    param = Param(match["name"], match["type"], match["default"], match["description"].strip())
+    meaning = (match["description"] or "").strip()
+    param = Param(match["name"], match["type"], match["default"], meaning)
     if param.type not in PARAM_TYPES:
         raise InputError(
             f"parameter {param.name}: unknown type {param.type!r} (one of {', '.join(PARAM_TYPES)})"
@@ -235,12 +245,41 @@ def bind_params(
     for param in header.params:
         value = given.get(param.name, param.default)
         if value is None:
+            meaning = f": {param.description}" if param.description else ""
             raise InputError(
-                f"missing parameter {param.name} ({param.type}: {param.description}); "
+                f"missing parameter {param.name} ({param.type}{meaning}); "
                 f"give it with --param {param.name}=VALUE"
             )
         bound[param.name] = param_term(param, value)
     return bound
+
+
+def type_warnings(header: Header, text: str, engine: Engine) -> list[str]:
+    """Parameters whose declared type no value of the property they are matched with has.
+
+    A parameter used as the object of a triple pattern (``?e gso:year ?year``) is
+    matched term for term: an ``integer`` never equals a ``gYear``, a plain string
+    never equals a string with a language tag. Looks at up to 200 values of
+    each such property in ``engine``'s graph.
+    """
+    warnings = []
+    for param in header.params:
+        wanted = "iri" if param.type == "iri" else XSD + param.type
+        for match in re.finditer(_OBJECT_OF.format(name=re.escape(param.name)), text):
+            try:
+                predicate = expand_iri(match["predicate"], error=InputError(""))
+            except InputError:
+                continue
+            # expand_iri refused any character that could leave the <…>
+            result = engine.query(_VALUE_TYPES % predicate)
+            kinds = {str(getattr(row[0], "value", "")) for row in result.rows}
+            if kinds and wanted not in kinds:
+                found = ", ".join(sorted(compact(k) if k != "iri" else "IRIs" for k in kinds))
+                warnings.append(
+                    f"parameter {param.name} is declared {param.type} but "
+                    f"{compact(predicate)} holds {found}: it can match nothing"
+                )
+    return warnings
 
 
 def _split_assignments(assignments: Sequence[str]) -> dict[str, str]:

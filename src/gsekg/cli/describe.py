@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gsekg.cli.app import command
+from gsekg.cli.completion import complete_entity
 from gsekg.cli.options import CorpusOpt, GraphOptions, corpus_folder, graph_options
 from gsekg.cli.output import (
     ROWS_FORMATS,
@@ -48,7 +49,12 @@ FormatOpt = Annotated[
 @command()
 @graph_options(omit=("no_inference",))
 def describe(
-    name: Annotated[str, typer.Argument(help="IRI, compact name (gse:alecso), label or alias.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="IRI, compact name (gse:alecso), label or alias.", autocompletion=complete_entity
+        ),
+    ],
     fmt: FormatOpt = None,
     inferred: Annotated[
         bool,
@@ -160,7 +166,12 @@ def search(
 @command()
 @graph_options(omit=("no_inference",))
 def why(
-    name: Annotated[str, typer.Argument(help="The entity: IRI, compact name, label or alias.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The entity: IRI, compact name, label or alias.", autocompletion=complete_entity
+        ),
+    ],
     prop: Annotated[
         str | None,
         typer.Argument(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gsekg.cli.app import app, command
+from gsekg.cli.completion import NETWORK_PARAMS, complete_entity, complete_params
 from gsekg.cli.options import GraphOptions, expand_parameter, graph_parameters, option
 from gsekg.cli.output import (
     ROWS_FORMATS,
@@ -96,6 +97,21 @@ _FILTERS = (
         False,
     ),
     option(
+        "param",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--param",
+                "-p",
+                metavar="NAME=VALUE",
+                help="Same as the option NAME: edition=2020, source=004, kind=sponsor, "
+                "exclude=UNESCO (repeatable), as for saved queries.",
+                autocompletion=complete_params,
+            ),
+        ],
+        None,
+    ),
+    option(
         "links_query",
         Annotated[
             Path | None,
@@ -119,9 +135,22 @@ def _open_network(
     no_part_of: bool,
     people: bool,
     links_query: Path | None,
+    param: list[str] | None,
     **graph: Any,
 ) -> Network:
     from gsekg.network import Filters, build_network, load_evidence
+
+    given = _params(param or [])
+    if "edition" in given:
+        if edition is not None:
+            raise InputError("edition given twice (--edition and --param edition=)")
+        year = given.pop("edition")[-1]
+        if not year.isdigit():
+            raise InputError(f"parameter edition: {year!r} is not a year such as 2020")
+        edition = int(year)
+    source = [*(source or ()), *given.get("source", [])]
+    kind = [*(kind or ()), *given.get("kind", [])]
+    exclude = [*(exclude or ()), *given.get("exclude", [])]
 
     text = None
     if links_query is not None:
@@ -140,6 +169,20 @@ def _open_network(
         people=people,
     )
     return build_network(evidence, filters)
+
+
+def _params(assignments: list[str]) -> dict[str, list[str]]:
+    """``--param NAME=VALUE`` values by name; NAME is one of the filter options."""
+    given: dict[str, list[str]] = {}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        if not equals or name.strip() not in NETWORK_PARAMS:
+            raise InputError(
+                f"--param expects NAME=VALUE with NAME one of {', '.join(NETWORK_PARAMS)}, "
+                f"got {assignment!r}"
+            )
+        given.setdefault(name.strip(), []).append(value.strip())
+    return given
 
 
 _network_options = expand_parameter("network", [*_FILTERS, *graph_parameters()], _open_network)
@@ -167,9 +210,16 @@ def _roles(network: Network, fact: Fact) -> str:
 def path(
     network: Network,
     start: Annotated[
-        str, typer.Argument(metavar="A", help="An organisation (or person) by any name.")
+        str,
+        typer.Argument(
+            metavar="A",
+            help="An organisation (or person) by any name.",
+            autocompletion=complete_entity,
+        ),
     ],
-    end: Annotated[str, typer.Argument(metavar="B", help="Another one.")],
+    end: Annotated[
+        str, typer.Argument(metavar="B", help="Another one.", autocompletion=complete_entity)
+    ],
     all_paths: Annotated[bool, typer.Option("--all", help="Every shortest path, not one.")] = False,
     max_hops: Annotated[
         int | None, typer.Option("--max-hops", min=1, help="Give up beyond this many hops.")
@@ -324,7 +374,12 @@ def communities(network: Network, fmt: RowsFormatOpt = None) -> None:
 @_network_options
 def ego(
     network: Network,
-    name: Annotated[str, typer.Argument(help="The organisation (or person) at the centre.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The organisation (or person) at the centre.", autocompletion=complete_entity
+        ),
+    ],
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops out.")] = 1,
     fmt: RowsFormatOpt = None,
 ) -> None:

@@ -25,7 +25,6 @@ from gsekg.cli.output import (
     print_tsv,
 )
 from gsekg.errors import InputError
-from gsekg.namespaces import compact
 from gsekg.render import display
 
 if TYPE_CHECKING:
@@ -132,7 +131,7 @@ def _fact_row(fact: Fact, arrow: str) -> tuple[str, str, str]:
 @command()
 @graph_options()
 def search(
-    text: Annotated[str, typer.Argument(help="Words to look for in names and aliases.")],
+    text: Annotated[str, typer.Argument(help="Words to look for.")],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")
     ] = 10,
@@ -140,27 +139,25 @@ def search(
     *,
     graph: GraphOptions,
 ) -> None:
-    """Entities whose names best match TEXT (fuzzy, case- and accent-insensitive), best first."""
-    from gsekg.entities import NameIndex
+    """Entities that best match TEXT, best first, and why (which field matched).
+
+    Searches names, acronyms, other and misspelt names, types, themes, talk
+    titles, topics, aims and posts (BM25 ranking, names counting most), and
+    tolerates misspelt names. A weak best match is flagged as no good match.
+    """
+    from gsekg.search import search as find
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
-    matches = NameIndex(graph.snapshot()).search(text, limit)
-    if not matches:
-        note(f"no name resembles {text!r}")
-    table = chosen == "table"
-    rows = [
-        (
-            f"{m.score:g}" if table else m.score,
-            compact(m.entity.value),
-            m.label,
-            m.matched,
-            m.kind,
-            " ".join(m.types),
-        )
-        for m in matches
-    ]
-    if rows or not table:
-        print_rows(chosen, ("score", "entity", "label", "matched", "kind", "types"), rows)
+    with graph.open() as engine:
+        results = find(engine, text, limit)
+    if not results.hits:
+        note(f"no good match for {text!r}: nothing shares a word with it or resembles it")
+    elif not results.good:
+        note(f"no good match for {text!r}: these are the closest, all weak")
+    header = ("score", "entity", "label", "field", "matched")
+    rows = [(h.score, h.entity, h.label, h.field, h.matched) for h in results.hits]
+    if rows or chosen != "table":
+        print_rows(chosen, header, rows, optional=("entity",))
 
 
 @command()

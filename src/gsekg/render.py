@@ -64,6 +64,11 @@ _WRITTEN_WITHOUT_PREFIX = frozenset({_RDF + "type", _RDF + "langString", _XSD_ST
 """``a``, ``"x"@en`` and ``"x"`` need no prefix in Turtle, TriG or JSON-LD."""
 
 
+def graph_format_for(path: Path) -> str | None:
+    """The RDF format a file name's extension stands for (``None`` when unknown)."""
+    return _GRAPH_EXTENSIONS.get(path.suffix.lower())
+
+
 def choose_format(kind: str, requested: str | None, output: Path | None, tty: bool) -> str:
     """The format to write: as requested, else from ``output``'s extension, else a default.
 

@@ -95,4 +95,5 @@ def timeline(
         )
         for e in events
     ]
-    print_rows(chosen, ("date", "subject", "label", "property", "context", "sources"), rows)
+    header = ("date", "subject", "label", "property", "context", "sources")
+    print_rows(chosen, header, rows, optional=("subject",))

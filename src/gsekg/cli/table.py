@@ -155,8 +155,9 @@ def column_widths(
 ) -> list[int] | None:
     """Widths that fit ``available`` characters of content, or ``None`` when they cannot.
 
-    Each column gets at least its longest word; spare room goes to the columns
-    whose lines are longest, until each fits on one line or the room runs out.
+    Each column gets at least its longest word; spare room is shared fairly
+    (max-min): columns that need little to fit on one line get it, the rest
+    share what is left.
     """
     columns = list(zip(header, *rows, strict=True)) if rows else [(h,) for h in header]
     texts = [[c if isinstance(c, str) else c.text for c in column] for column in columns]
@@ -168,20 +169,11 @@ def column_widths(
     if spare < 0:
         return None
     widths = list(least)
-    while spare > 0:
-        wanting = [i for i, w in enumerate(widths) if w < most[i]]
-        if not wanting:
-            break
-        deficit = sum(most[i] - widths[i] for i in wanting)
-        given = 0
-        for i in wanting:
-            share = max(1, spare * (most[i] - widths[i]) // deficit)
-            share = min(share, most[i] - widths[i], spare - given)
-            widths[i] += share
-            given += share
-            if given >= spare:
-                break
-        spare -= given
+    wanting = sorted(range(len(widths)), key=lambda i: most[i] - least[i])
+    for left, i in enumerate(wanting):
+        share = min(most[i] - widths[i], spare // (len(wanting) - left))
+        widths[i] += share
+        spare -= share
     return widths
 
 

@@ -205,3 +205,40 @@ def test_export_refuses_an_unknown_extension(runner: CliRunner, tmp_path: Path) 
         result.exit_code, result.stdout, result.stderr, Case((), 2, "cannot tell the RDF syntax")
     )
     assert not (tmp_path / "out.xyz").exists()
+
+
+# --- completion --------------------------------------------------------------------------
+
+
+def complete(words: str, cache_dir: Path) -> list[str]:
+    """What bash completion offers after ``words`` (the last word is being completed)."""
+    import os
+    import subprocess
+    import sys
+
+    gsekg = Path(sys.executable).parent / "gsekg"
+    env = {
+        **os.environ,
+        "_GSEKG_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        "GSEKG_CACHE_DIR": str(cache_dir),
+    }
+    done = subprocess.run([str(gsekg)], env=env, capture_output=True, text=True, check=False)
+    return done.stdout.splitlines()
+
+
+def test_completion_of_saved_queries_params_and_entities(cache_dir: Path) -> None:
+    assert complete("gsekg queries co", cache_dir) == ["co-organisers"]
+    assert "co-organisers" in complete("gsekg query co", cache_dir)
+    assert complete("gsekg query co-organisers --param ", cache_dir) == ["edition="]
+    assert "edition=" in complete("gsekg network central --param e", cache_dir)
+    assert "ALECSO" in complete("gsekg describe ALE", cache_dir)
+    assert {"NetDragon", "Net Dragon"} <= set(complete("gsekg path Net", cache_dir))
+
+
+def test_why_and_stats_follow_the_piped_rule(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "why", "gse:gse2023", "gso:theme", "--data", str(MINI))
+    assert code == 0 and out.startswith("subject\tproperty\tvalue\tclaim\tsource")
+    code, out, _ = invoke(runner, "describe", "gse:alecso", "--data", str(MINI))
+    assert code == 0 and json.loads(out)["name"] == "gse:alecso"

@@ -36,7 +36,8 @@ def complete_query_names(incomplete: str) -> list[str]:
 def complete_params(ctx: typer.Context, incomplete: str) -> list[str]:
     """``NAME=`` for the parameters of the query being run (or the network filters)."""
     names: list[str] = list(NETWORK_PARAMS)
-    query = ctx.params.get("query")
+    # while an option's value is being completed, the query may still sit in ctx.args
+    query = ctx.params.get("query") or next(iter(ctx.args), None)
     if ctx.command.name == "query":
         names = []
         if isinstance(query, str):

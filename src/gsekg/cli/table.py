@@ -64,7 +64,7 @@ def cell(value: object) -> Cell:
     if isinstance(value, bool):
         return Cell("true" if value else "false")
     if isinstance(value, int | float | Decimal):
-        return Cell(f"{value:g}" if isinstance(value, float) else str(value), number=True)
+        return Cell(str(value), number=True)
     return Cell(str(value))
 
 

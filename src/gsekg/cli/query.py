@@ -280,7 +280,8 @@ def _list_saved() -> None:
     broken = [q.name for q in catalog if q.error]
     if sys.stdout.isatty():
         header = ("name", "title", "parameters", "error")
-        show(header if broken else header[:3], [r if broken else r[:3] for r in rows])
+        one_per_line = [(n, t, p.replace(" ", "\n"), e) for n, t, p, e in rows]
+        show(header if broken else header[:3], [r if broken else r[:3] for r in one_per_line])
     else:
         print_tsv(("name", "title", "parameters", "error"), rows)
     if broken:

@@ -242,3 +242,14 @@ def test_why_and_stats_follow_the_piped_rule(runner: CliRunner) -> None:
     assert code == 0 and out.startswith("subject\tproperty\tvalue\tclaim\tsource")
     code, out, _ = invoke(runner, "describe", "gse:alecso", "--data", str(MINI))
     assert code == 0 and json.loads(out)["name"] == "gse:alecso"
+
+
+def test_an_iri_parameter_takes_an_entity_name(runner: CliRunner) -> None:
+    by_name = invoke(runner, "query", "co-organisers", "--param", "edition=GSE 2022")
+    by_iri = invoke(runner, "query", "co-organisers", "--param", "edition=gse:gse2022")
+    assert by_name[0] == 0 and by_name[1] == by_iri[1]
+    assert "https://w3id.org/gsekg/id/cicabeq," in by_name[1]
+    result = runner.invoke(app, ["query", "co-organisers", "--param", "edition=nowhere"])
+    assert_clean_error(
+        result.exit_code, result.stdout, result.stderr, Case((), 1, "or the name of an entity")
+    )

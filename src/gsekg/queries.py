@@ -223,13 +223,17 @@ def expand_iri(value: str, *, error: Exception) -> str:
 
 
 def bind_params(
-    header: Header, values: Sequence[str] | Mapping[str, str]
+    header: Header,
+    values: Sequence[str] | Mapping[str, str],
+    engine: Engine | None = None,
 ) -> dict[str, NamedNode | Literal]:
     """Typed substitutions for the declared parameters, defaults filled in.
 
     Args:
         header: The query's header.
         values: ``NAME=VALUE`` strings (as given to ``--param``) or a mapping.
+        engine: When given, an ``iri`` parameter also takes the name of an
+            entity (label, acronym or other name, any case): ``edition="GSE 2022"``.
 
     Raises:
         InputError: A value is malformed, ill-typed, names an undeclared
@@ -250,8 +254,52 @@ def bind_params(
                 f"missing parameter {param.name} ({param.type}{meaning}); "
                 f"give it with --param {param.name}=VALUE"
             )
-        bound[param.name] = param_term(param, value)
+        if engine is not None and param.type == "iri" and not _spells_an_iri(value):
+            bound[param.name] = _entity_named(engine, param, value)
+        else:
+            bound[param.name] = param_term(param, value)
     return bound
+
+
+def _spells_an_iri(value: str) -> bool:
+    try:
+        expand_iri(value, error=InputError(""))
+    except InputError:
+        return False
+    return True
+
+
+_ENTITY_BY_NAME = """
+SELECT DISTINCT ?e ?preferred WHERE {
+  VALUES ?p { skos:prefLabel skos:altLabel gso:acronym skos:hiddenLabel gso:misspelling }
+  ?e ?p ?name .
+  FILTER(isIRI(?e) && STRSTARTS(STR(?e), STR(gse:)) && LCASE(STR(?name)) = LCASE(?wanted))
+  BIND(EXISTS { ?e skos:prefLabel ?name } AS ?preferred)
+}
+"""
+
+
+def _entity_named(engine: Engine, param: Param, value: str) -> NamedNode:
+    """The one entity called ``value``; its preferred label wins over others' other names.
+
+    Raises:
+        InputError: No entity or several entities have that name.
+    """
+    from pyoxigraph import Literal, NamedNode
+
+    rows = engine.query(_ENTITY_BY_NAME, substitutions={"wanted": Literal(value)}).rows
+    found = {str(getattr(e, "value", "")): bool(getattr(p, "value", "") == "true") for e, p in rows}
+    preferred = [e for e, is_preferred in found.items() if is_preferred]
+    chosen = preferred if len(preferred) == 1 else sorted(found)
+    if len(chosen) == 1:
+        return NamedNode(chosen[0])
+    if not chosen:
+        raise InputError(
+            f"parameter {param.name}: {value!r} is not an IRI, a compact name like "
+            "gse:gse2022 or the name of an entity"
+        )
+    names = ", ".join(compact(e) for e in chosen)
+    raise InputError(f"parameter {param.name}: {value!r} names several entities: {names}")
 
 
 def type_warnings(header: Header, text: str, engine: Engine) -> list[str]:

@@ -153,20 +153,21 @@ def query_command(
 
     source = resolve(query)
     header = source.saved.header if source.saved else queries.parse_header(source.text)
-    bound = queries.bind_params(header, param or [])
     engine = graph.open()
     try:
+        bound = queries.bind_params(header, param or [], engine)
         for warning in queries.type_warnings(header, source.text, engine) if bound else ():
             note(warning)
-        result = engine.query(
-            source.text,
-            substitutions=bound or None,
-            timeout=timeout,
-            allow_update=allow_update,
-            allow_service=allow_service,
-        )
-    except InputError as error:
-        raise _located(error, source.origin) from None
+        try:
+            result = engine.query(
+                source.text,
+                substitutions=bound or None,
+                timeout=timeout,
+                allow_update=allow_update,
+                allow_service=allow_service,
+            )
+        except InputError as error:
+            raise _located(error, source.origin) from None
     finally:
         engine.close()
     if result.kind == "update":

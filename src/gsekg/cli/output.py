@@ -1,4 +1,11 @@
-"""Output helpers every command shares: format choice, JSON, TSV, tables and notes."""
+"""Output helpers every command shares: format choice, JSON, TSV, tables and notes.
+
+The rule every command follows: on a terminal, output is for people (tables that
+fit the width, drawn by :mod:`gsekg.cli.table`; ``why``: annotated text). When
+stdout is not a terminal, output is complete and machine-readable, never cut or
+folded: rows as TSV with one header line (``query``: the W3C SPARQL results CSV),
+a document (``describe``) as JSON. ``--format`` overrides either default.
+"""
 
 from __future__ import annotations
 

@@ -242,13 +242,12 @@ def _rdfs_lite(store: Store, graph: Graph) -> int:
     return len(store) - before
 
 
-def _owlrl(store: Store, stats: BuildStats, graph: Graph) -> int:
+def _owlrl(store: Store, stats: BuildStats, target: Graph) -> int:
     import owlrl
     import rdflib
 
     from gsekg.bridge import from_rdflib, to_rdflib_graph
 
-    target = graph
     graph = to_rdflib_graph(store.quads_for_pattern(None, None, None, target))
     original = set(graph)
     owlrl.DeductiveClosure(

@@ -141,16 +141,14 @@ def test_bad_values_are_violation_lines(runner: CliRunner) -> None:
         ("term", "gso:venueSize"),
     }
     assert (
-        "bad-values.trig: claim:000-bad-date: ill-formed xsd:date literal \"2023-02-30\" "
+        'bad-values.trig: claim:000-bad-date: ill-formed xsd:date literal "2023-02-30" '
         "(gse:gse2023 schema:endDate)"
     ) in out
     assert "A place is never the agent of a role other than partner or collaborator" in out
     assert "not declared by the ontology (used on gse:gse2023)" in out
 
 
-def test_changed_article_fails_its_checksum_before_spans(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_changed_article_fails_its_checksum_before_spans(runner: CliRunner, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     changed = corpus / "900_a1b2c3d4e5f60718.txt"

@@ -1,4 +1,4 @@
-"""The OWL RL closure of the ontology and the data says nothing a reader of the articles calls false.
+"""OWL RL closure of ontology and data: nothing a reader of the articles would call false.
 
 Each triple below was entailed by an earlier alignment (every role a prov:Association,
 centres under UNESCO's auspices part of UNESCO, misspellings as plain alternative names,

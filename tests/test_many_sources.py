@@ -1,4 +1,4 @@
-"""Many sources: two test articles that disagree, ranks, the best view, and validation before inference.
+"""Many sources: two test articles that disagree, ranks, the best view, validation first.
 
 The fixture ``tests/fixtures/many-sources`` holds two short articles written for the tests
 (``corpus/``), their claims and a seed registry: article 900 says GSE 2025 started on
@@ -156,7 +156,7 @@ def test_changed_article_fails_its_checksum_before_spans(runner: CliRunner, tmp_
     code, out, _ = run(runner, "validate", "--data", str(MANY), "--corpus", str(corpus))
     assert code == 3
     (line,) = [line for line in out.splitlines() if line.startswith("violation")]
-    severity, check, focus, _, message = line.split("\t")
+    _, check, focus, _, message = line.split("\t")
     assert (check, focus) == ("source", "src:900_a1b2c3d4e5f60718")
     assert message.startswith("corpus file 900_a1b2c3d4e5f60718.txt has SHA-256 ")
     assert message.endswith("the article changed, so its spans are not checked")

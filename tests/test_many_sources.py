@@ -174,3 +174,51 @@ def test_spans_past_the_end_are_caught_when_the_checksum_matches(
     code, out, _ = run(runner, "validate", "--data", str(data), "--corpus", str(data / "corpus"))
     assert code == 3
     assert "violation\tclaim\tclaim:901-on-site\t\tspan 139-1780 ends after the article" in out
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(MANY, data)
+    claims = data / "901_0f1e2d3c4b5a6978.trig"
+    text = claims.read_text(encoding="utf-8")
+    assert old in text
+    claims.write_text(text.replace(old, new), encoding="utf-8")
+    return data
+
+
+def test_one_source_cannot_give_two_start_dates(runner: CliRunner, tmp_path: Path) -> None:
+    data = _variant(
+        tmp_path,
+        'schema:startDate "2025-08-20"^^xsd:date ;',
+        'schema:startDate "2025-08-20"^^xsd:date , "2025-08-21"^^xsd:date ;',
+    )
+    code, out, _ = run(runner, "validate", "--data", str(data))
+    assert code == 3
+    assert (
+        "violation\tshacl\tgse:gse2025\tschema:startDate\t"
+        "A conference edition has at most one schema:startDate per source."
+    ) in out.splitlines()
+
+
+def test_year_and_start_date_agree_within_a_source(runner: CliRunner, tmp_path: Path) -> None:
+    data = _variant(tmp_path, 'gso:year "2025"^^xsd:gYear', 'gso:year "2024"^^xsd:gYear')
+    code, out, _ = run(runner, "validate", "--data", str(data))
+    assert code == 3
+    assert (
+        "violation\tshacl\tgse:gse2025\t\t"
+        "The gso:year of an edition must be the year of its schema:startDate."
+    ) in out.splitlines()
+
+
+def test_edition_known_only_by_its_year_validates(runner: CliRunner, tmp_path: Path) -> None:
+    data = _variant(
+        tmp_path,
+        """        schema:startDate "2025-08-20"^^xsd:date ;
+        schema:location gse:beijing .""",
+        "        schema:superEvent gse:gse-series .",
+    )
+    (data / "900_a1b2c3d4e5f60718.trig").unlink()
+    code, out, _ = run(runner, "validate", "--data", str(data), "--corpus", str(data / "corpus"))
+    assert code == 0, out
+    warnings = {line.split("\t")[3] for line in out.splitlines() if line.startswith("warning")}
+    assert warnings == {"schema:startDate", "schema:location"}

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES
 from gsekg.cli import app
+from gsekg.namespaces import PREFIXES
 
 MANY = FIXTURES / "many-sources"
 CORPUS = MANY / "corpus"
@@ -222,3 +223,50 @@ def test_edition_known_only_by_its_year_validates(runner: CliRunner, tmp_path: P
     assert code == 0, out
     warnings = {line.split("\t")[3] for line in out.splitlines() if line.startswith("warning")}
     assert warnings == {"schema:startDate", "schema:location"}
+
+
+LIST_900 = """
+gse:lenovo a gso:Company ; skos:prefLabel "Lenovo"@en .
+gse:iflytek a gso:Company ; skos:prefLabel "iFlytek"@en .
+claim:900-sponsors {
+    gse:gse2025-sponsor-lenovo a gso:Role ;
+        gso:roleKind roles:sponsor ; gso:agent gse:lenovo ; gso:roleIn gse:gse2025 .
+    gse:gse2025-sponsors-900 a gso:RoleList ;
+        gso:roleKind roles:sponsor ; gso:roleIn gse:gse2025 ; gso:complete true .
+}
+claim:900-sponsors a gso:Claim ; prov:wasDerivedFrom src:900_a1b2c3d4e5f60718 ;
+    gso:rank gso:NormalRank ;
+    gso:evidence [ a oa:SpecificResource ; oa:hasSource src:900_a1b2c3d4e5f60718 ;
+        oa:hasSelector [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 10 ] ] .
+claim:901-sponsors {
+    gse:gse2025-sponsor-iflytek a gso:Role ;
+        gso:roleKind roles:sponsor ; gso:agent gse:iflytek ; gso:roleIn gse:gse2025 .
+}
+claim:901-sponsors a gso:Claim ; prov:wasDerivedFrom src:901_0f1e2d3c4b5a6978 ;
+    gso:rank gso:NormalRank ;
+    gso:evidence [ a oa:SpecificResource ; oa:hasSource src:901_0f1e2d3c4b5a6978 ;
+        oa:hasSelector [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 10 ] ] .
+"""
+
+
+def test_a_complete_list_does_not_absorb_another_sources_roles(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MANY, data)
+    prefixes = "".join(
+        f"@prefix {p}: <{iri}> .\n"
+        for p, iri in PREFIXES.items()
+        if p in {"gse", "gso", "roles", "claim", "src", "prov", "oa", "skos"}
+    )
+    (data / "sponsors.trig").write_text(prefixes + LIST_900, encoding="utf-8")
+    code, out, err = run(runner, "validate", "--data", str(data), "--corpus", str(CORPUS))
+    assert code == 0, out + err
+    code, out, _ = run(
+        runner, "query", "sponsors", "--data", str(data), "--param", "edition=gse:gse2025"
+    )
+    assert code == 0
+    assert rows(out) == [
+        "https://w3id.org/gsekg/id/iflytek,",
+        "https://w3id.org/gsekg/id/lenovo,true",
+    ]

@@ -27,9 +27,14 @@ from gsekg.store import build_in_memory
 Types = Mapping[str, set[str]]
 """rdf:type values (IRIs) by entity IRI."""
 
-ALLOWED_NAMESPACES = tuple(
-    PREFIXES[p]
-    for p in ("schema", "org", "prov", "oa", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd", "time")
+SPDX = "http://spdx.org/rdf/terms#"
+ALLOWED_NAMESPACES = (
+    *(
+        PREFIXES[p]
+        for p in ("schema", "org", "prov", "oa", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd")
+    ),
+    PREFIXES["time"],
+    SPDX,
 )
 """Reused vocabularies the data may draw terms from."""
 
@@ -84,8 +89,13 @@ KINDS = {
 }
 """Classes whose instances are mutually exclusive kinds of thing (with the mixes below)."""
 
-ALLOWED_MIXES = {frozenset({"event", "outcome"})}
-"""Competitions and programmes are outcomes that are also events or event series."""
+ALLOWED_MIXES = {
+    frozenset({"event", "outcome"}),
+    frozenset({"outcome", "activity"}),
+    frozenset({"event", "outcome", "activity"}),
+}
+"""Undertakings (initiatives, projects) are outcomes that are activities; competitions and
+programmes are undertakings that are also events or event series."""
 
 ENTITY_NAMESPACES = (GSE, CLAIM, SRC)
 RDF_TYPE = ox.NamedNode(str(RDF.type))

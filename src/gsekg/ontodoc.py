@@ -137,6 +137,9 @@ def _term_html(vocabulary: Vocabulary, term: Term) -> str:
     for words in sorted({w for w, _ in term.alignments}):
         facts += _list_fact(vocabulary, words, [o for w, o in term.alignments if w == words])
     facts += _list_fact(vocabulary, "used by", _used_by(vocabulary, term))
+    if term.kind == "class":
+        facts += _list_fact(vocabulary, "domain of", _with(vocabulary, term, "domain"))
+        facts += _list_fact(vocabulary, "range of", _with(vocabulary, term, "range"))
     lines.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>")
     if term.constraints:
         lines.append('<div class="kind">constraints (SHACL shapes)</div>')
@@ -155,6 +158,11 @@ def _used_by(vocabulary: Vocabulary, term: Term) -> list[str]:
         (t.iri for t in vocabulary.terms.values() if t.direct_property == term.iri),
         key=vocabulary.name,
     )
+
+
+def _with(vocabulary: Vocabulary, term: Term, end: str) -> list[str]:
+    """The properties whose declared domain (or range) includes this class."""
+    return [t.iri for t in vocabulary.terms.values() if term.iri in getattr(t, end)]
 
 
 def _list_fact(vocabulary: Vocabulary, words: str, iris: Iterable[str]) -> list[tuple[str, str]]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from gsekg.errors import EngineError
 from gsekg.namespaces import GSO, PREFIXES
-from gsekg.vocabulary import Term, Vocabulary, ancestors
+from gsekg.vocabulary import Vocabulary, ancestors
 
 PICTURE_FORMATS = ("svg", "dot")
 THING = PREFIXES["owl"] + "Thing"
@@ -97,7 +97,9 @@ def model_dot(vocabulary: Vocabulary) -> str:
     boxed = {a.source for a in arrows} | {a.target for a in arrows}
     listed: dict[str, list[str]] = defaultdict(list)
     # Ancestors first, so that a class is listed in the box of its nearest drawn ancestor.
-    for iri in sorted(classes - boxed, key=lambda i: (len(list(ancestors(vocabulary, i))), vocabulary.name(i))):
+    for iri in sorted(
+        classes - boxed, key=lambda i: (len(list(ancestors(vocabulary, i))), vocabulary.name(i))
+    ):
         home = next((a for a in ancestors(vocabulary, iri) if a in boxed), None)
         if home is None:
             boxed.add(iri)
@@ -112,22 +114,22 @@ def model_dot(vocabulary: Vocabulary) -> str:
     lines = [
         "digraph model {",
         '  graph [rankdir=LR, fontname="DejaVu Sans", fontsize=11, nodesep=0.25, ranksep=0.9,'
-        ' newrank=true, pad=0.2, label=' + _quote(_caption(vocabulary)) + ", labelloc=t];",
+        " newrank=true, pad=0.2, label=" + _quote(_caption(vocabulary)) + ", labelloc=t];",
         '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10,'
         " margin=0.08, penwidth=0.8];",
         '  edge [fontname="DejaVu Sans", fontsize=9, penwidth=0.8, arrowsize=0.7];',
     ]
     for iri in sorted(boxed, key=vocabulary.name):
         label = _box(vocabulary, iri, attributes.get(iri, []), listed.get(iri, []), boxed)
-        lines.append(f"  {_id(iri)} [label=<{label}>, fillcolor={_quote(_colour(vocabulary, iri))}];")
+        lines.append(
+            f"  {_id(iri)} [label=<{label}>, fillcolor={_quote(_colour(vocabulary, iri))}];"
+        )
     for child, parent in subclass_arrows:
         lines.append(
-            f"  {_id(child)} -> {_id(parent)} [arrowhead=empty, color=\"#777777\", weight=2];"
+            f'  {_id(child)} -> {_id(parent)} [arrowhead=empty, color="#777777", weight=2];'
         )
     for arrow in arrows:
-        lines.append(
-            f"  {_id(arrow.source)} -> {_id(arrow.target)} [label={_quote(arrow.label)}];"
-        )
+        lines.append(f"  {_id(arrow.source)} -> {_id(arrow.target)} [label={_quote(arrow.label)}];")
     lines.append(_legend())
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -163,7 +165,9 @@ def render_svg(dot: str) -> bytes:
             "(Debian/Ubuntu: apt-get install graphviz)"
         )
     stamped = dot.replace(
-        "digraph model {", f"digraph model {{\n  comment={_quote(_DIGEST_PREFIX + source_digest(dot))};", 1
+        "digraph model {",
+        f"digraph model {{\n  comment={_quote(_DIGEST_PREFIX + source_digest(dot))};",
+        1,
     )
     try:
         done = subprocess.run(
@@ -206,19 +210,21 @@ def _arrows_and_attributes(
         for constraint in term.constraints:
             if constraint.path in _EVERYWHERE:
                 continue
-            prop = vocabulary.terms.get(constraint.path)
+            used = vocabulary.terms.get(constraint.path)
             for owner in owners:
                 if constraint.classes:
                     label = _short(vocabulary.name(constraint.path))
                     arrows.update(Arrow(owner, c, label) for c in constraint.classes)
-                elif constraint.datatypes or (prop is not None and prop.kind == "datatype property"):
+                elif constraint.datatypes or (
+                    used is not None and used.kind == "datatype property"
+                ):
                     attributes[owner][constraint.path].update(constraint.datatypes)
     # A property's own shape (sh:targetSubjectsOf) types it wherever it is listed.
     for lines in attributes.values():
         for path, types in lines.items():
-            prop = vocabulary.terms.get(path)
-            if not types and prop is not None:
-                types.update(d for c in prop.constraints if c.path == path for d in c.datatypes)
+            shaped = vocabulary.terms.get(path)
+            if not types and shaped is not None:
+                types.update(d for c in shaped.constraints if c.path == path for d in c.datatypes)
     # An open range drawn to owl:Thing is dropped where a shape names the classes.
     named = {(a.source, a.label) for a in arrows if a.target != THING}
     kept = [a for a in arrows if a.target != THING or (a.source, a.label) not in named]
@@ -237,10 +243,10 @@ def _attribute(vocabulary: Vocabulary, path: str, types: Iterable[str]) -> str:
     """``name: type | type`` for a literal-valued property (``text`` for any string)."""
     found = set(types)
     shown = []
-    if _TEXT <= found:
+    if found >= _TEXT:
         found -= _TEXT
         shown.append("text")
-    if _INTEGERS <= found:
+    if found >= _INTEGERS:
         found -= _INTEGERS - {_P["xsd"] + "integer"}
     shown += sorted(vocabulary.name(t) for t in found)
     name = _short(vocabulary.name(path))
@@ -257,10 +263,14 @@ def _box(
 ) -> str:
     """The HTML-like Graphviz label of one class box."""
     term = vocabulary.terms.get(iri)
-    rows = [f'<TR><TD><B>{_esc(vocabulary.name(iri) if iri != THING else "any entity")}</B></TD></TR>']
+    rows = [
+        f"<TR><TD><B>{_esc(vocabulary.name(iri) if iri != THING else 'any entity')}</B></TD></TR>"
+    ]
     aligned = [vocabulary.name(s) for s in _term_supers(vocabulary, iri) if s not in boxed]
     if term is not None:
-        aligned += [vocabulary.name(o) for words, o in term.alignments if words.startswith("equivalent")]
+        aligned += [
+            vocabulary.name(o) for words, o in term.alignments if words.startswith("equivalent")
+        ]
     if aligned:
         rows += _small_rows("⊑ " + ", ".join(sorted(set(aligned))))
     for line in attributes:
@@ -270,14 +280,19 @@ def _box(
         rows += _small_rows("instances: " + ", ".join(members), italic=True)
     if listed:
         rows += _small_rows("subclasses: " + ", ".join(_listed(vocabulary, listed, boxed)))
-    return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        + "".join(rows)
+        + "</TABLE>"
+    )
 
 
 def _small_rows(text: str, *, italic: bool = False) -> list[str]:
     wrapped = textwrap.wrap(text, _WRAP, break_on_hyphens=False) or [""]
     open_tag, close_tag = ("<I>", "</I>") if italic else ("", "")
     return [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{open_tag}{_esc(line)}{close_tag}</FONT></TD></TR>'
+        '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8">'
+        f"{open_tag}{_esc(line)}{close_tag}</FONT></TD></TR>"
         for line in wrapped
     ]
 
@@ -294,11 +309,7 @@ def _listed(vocabulary: Vocabulary, listed: list[str], boxed: set[str]) -> list[
 
 def _members(vocabulary: Vocabulary, iri: str) -> list[str]:
     """The individuals and role kinds typed with this class in the ontology."""
-    found = [
-        _short(t.name)
-        for t in vocabulary.of_kind("individual", "concept")
-        if iri in t.types
-    ]
+    found = [_short(t.name) for t in vocabulary.of_kind("individual", "concept") if iri in t.types]
     if iri == PREFIXES["skos"] + "Concept":
         found += [t.name for t in vocabulary.of_kind("role kind")]
     return found
@@ -307,7 +318,9 @@ def _members(vocabulary: Vocabulary, iri: str) -> list[str]:
 def _colour(vocabulary: Vocabulary, iri: str) -> str:
     lineage = [iri, *ancestors(vocabulary, iri)]
     for _name, keys, colour in _GROUPS:
-        if any(i == k or (k.endswith(("#", "/")) and i.startswith(k)) for i in lineage for k in keys):
+        if any(
+            i == k or (k.endswith(("#", "/")) and i.startswith(k)) for i in lineage for k in keys
+        ):
             return colour
     return _OTHER
 
@@ -324,10 +337,8 @@ def _legend() -> str:
     )
     return (
         '  legend [shape=plaintext, style="", fontsize=9, label=<<TABLE BORDER="1" COLOR="#999999"'
-        ' CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD COLSPAN="2"><B>legend</B></TD></TR>'
-        + cells
-        + notes
-        + "</TABLE>>];"
+        ' CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+        '<TR><TD COLSPAN="2"><B>legend</B></TD></TR>' + cells + notes + "</TABLE>>];"
     )
 
 

@@ -168,15 +168,14 @@ def read_vocabulary(graph: rdflib.Graph) -> Vocabulary:
     for term in terms.values():
         for parent in term.supers:
             subs[parent].append(term.iri)
-    header = next(iter(sorted(graph.subjects(RDF.type, OWL.Ontology))), None)
+    found = min((str(s) for s in graph.subjects(RDF.type, OWL.Ontology)), default=None)
+    header = rdflib.URIRef(found) if found else rdflib.BNode()
     return Vocabulary(
         terms=terms,
-        title=_text(graph, header, (rdflib.DCTERMS.title, RDFS.label)) if header else "",
-        description=_text(graph, header, (rdflib.DCTERMS.description, RDFS.comment))
-        if header
-        else "",
-        version=_text(graph, header, (OWL.versionInfo,)) if header else "",
-        iri=str(header) if header else "",
+        title=_text(graph, header, (rdflib.DCTERMS.title, RDFS.label)),
+        description=_text(graph, header, (rdflib.DCTERMS.description, RDFS.comment)),
+        version=_text(graph, header, (OWL.versionInfo,)),
+        iri=found or "",
         subs={k: tuple(sorted(v, key=lambda i: compact(i).lower())) for k, v in subs.items()},
     )
 
@@ -256,7 +255,9 @@ def _term(
     )
 
 
-def _text(graph: rdflib.Graph, subject: rdflib.term.Node, predicates: Iterable[rdflib.URIRef]) -> str:
+def _text(
+    graph: rdflib.Graph, subject: rdflib.term.Node, predicates: Iterable[rdflib.URIRef]
+) -> str:
     """The first value of the first predicate that has one, English preferred."""
     for predicate in predicates:
         values = sorted(
@@ -323,7 +324,9 @@ def _constraint(graph: rdflib.Graph, shape: rdflib.term.Node) -> Constraint | No
     classes = _iris(c for o in options for c in graph.objects(o, SH["class"]))
     datatypes = _iris(d for o in options for d in graph.objects(o, SH.datatype))
     for node_shape in graph.objects(shape, SH.node):
-        datatypes += _iris(d for o in _or_branches(graph, node_shape) for d in graph.objects(o, SH.datatype))
+        datatypes += _iris(
+            d for o in _or_branches(graph, node_shape) for d in graph.objects(o, SH.datatype)
+        )
     low = graph.value(shape, SH.minCount)
     high = graph.value(shape, SH.maxCount)
     return Constraint(

@@ -30,7 +30,7 @@ Types = Mapping[str, set[str]]
 ALLOWED_NAMESPACES = tuple(
     PREFIXES[p]
     for p in ("schema", "org", "prov", "oa", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd", "time")
-)
+) + ("http://spdx.org/rdf/terms#",)
 """Reused vocabularies the data may draw terms from."""
 
 

@@ -29,11 +29,13 @@ from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import GSE, PREFIXES
 from gsekg.provenance import (
+    EVIDENCE,
     HAS_SELECTOR,
     NARY_CLASSES,
     OA_END,
     OA_START,
     PREF_LABEL,
+    RANK,
     RDF_TYPE,
     Claim,
     Snapshot,
@@ -43,6 +45,7 @@ from gsekg.provenance import (
 from gsekg.render import display
 
 SEVERITIES = ("violation", "warning", "info")
+HAS_SOURCE = NamedNode(PREFIXES["oa"] + "hasSource")
 _ENTITY_NAMESPACES = tuple(PREFIXES[p] for p in ("gso", "schema", "org"))
 
 
@@ -243,9 +246,21 @@ def _claim_findings(
         problem("the claim graph is empty")
     if len(claim.sources) != 1:
         problem(f"has {len(claim.sources)} sources (prov:wasDerivedFrom); exactly one is needed")
-    selectors = snapshot.objects(claim.iri, HAS_SELECTOR)
-    if not selectors:
-        problem("has no selector (oa:hasSelector)")
+    ranks = snapshot.objects(claim.iri, RANK)
+    if len(ranks) != 1:
+        problem(f"has {len(ranks)} ranks (gso:rank); exactly one is needed")
+    evidence = snapshot.objects(claim.iri, EVIDENCE)
+    if not evidence:
+        problem("has no evidence (gso:evidence)")
+    selectors = []
+    for item in evidence:
+        targets = snapshot.objects(item, HAS_SOURCE)
+        if len(claim.sources) == 1 and targets != list(claim.sources):
+            problem("an evidence's oa:hasSource is not the claim's source")
+        spans = snapshot.objects(item, HAS_SELECTOR)
+        if not spans:
+            problem("an evidence has no selector (oa:hasSelector)")
+        selectors += spans
     text = _article(snapshot, claim, corpus, texts, found)
     for selector in selectors:
         start, end = snapshot.integer(selector, OA_START), snapshot.integer(selector, OA_END)

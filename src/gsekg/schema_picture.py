@@ -212,9 +212,10 @@ def _arrows_and_attributes(
                 continue
             used = vocabulary.terms.get(constraint.path)
             for owner in owners:
-                if constraint.classes:
+                targets = constraint.classes or _classes_of(vocabulary, constraint.values)
+                if targets:
                     label = _short(vocabulary.name(constraint.path))
-                    arrows.update(Arrow(owner, c, label) for c in constraint.classes)
+                    arrows.update(Arrow(owner, c, label) for c in targets)
                 elif constraint.datatypes or (
                     used is not None and used.kind == "datatype property"
                 ):
@@ -225,9 +226,20 @@ def _arrows_and_attributes(
             shaped = vocabulary.terms.get(path)
             if not types and shaped is not None:
                 types.update(d for c in shaped.constraints if c.path == path for d in c.datatypes)
-    # An open range drawn to owl:Thing is dropped where a shape names the classes.
+    # An open range drawn to owl:Thing is dropped where a shape names the classes, and an
+    # arrow from a class where a subclass has the same one (a shape is more precise).
     named = {(a.source, a.label) for a in arrows if a.target != THING}
-    kept = [a for a in arrows if a.target != THING or (a.source, a.label) not in named]
+    kept = [
+        a
+        for a in arrows
+        if (a.target != THING or (a.source, a.label) not in named)
+        and not any(
+            b.label == a.label
+            and b.target == a.target
+            and a.source in ancestors(vocabulary, b.source)
+            for b in arrows
+        )
+    ]
     kept.sort(key=lambda a: (vocabulary.name(a.source), a.label, vocabulary.name(a.target)))
     lines_of = {
         owner: sorted(
@@ -237,6 +249,15 @@ def _arrows_and_attributes(
         for owner, lines in attributes.items()
     }
     return kept, lines_of
+
+
+def _classes_of(vocabulary: Vocabulary, values: Iterable[str]) -> tuple[str, ...]:
+    """The classes of the individuals a shape lists (``sh:in``): where such a value points."""
+    found = set()
+    for value in values:
+        term = vocabulary.terms.get(value)
+        found.update(term.types if term else ())
+    return tuple(sorted(found))
 
 
 def _attribute(vocabulary: Vocabulary, path: str, types: Iterable[str]) -> str:
@@ -344,7 +365,7 @@ def _legend() -> str:
 
 def _caption(vocabulary: Vocabulary) -> str:
     title = vocabulary.title or "ontology"
-    return f"{title} {vocabulary.version}".strip() + " (gsekg ontology picture)"
+    return f"{title} {vocabulary.version}".strip() + ": the classes and how the nodes attach"
 
 
 def _short(name: str) -> str:

@@ -20,7 +20,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from gsekg.namespaces import GSO, ROLES, compact
+from gsekg.namespaces import GSO, PREFIXES, ROLES, compact
 
 KINDS = (
     "class",
@@ -72,12 +72,14 @@ class Constraint:
     """What a SHACL property shape asks of one property, on the things a shape targets.
 
     ``classes`` are the classes (``sh:class``, also inside ``sh:or``) a value must
-    have, ``datatypes`` its datatypes; ``message`` is the shape's own explanation.
+    have, ``datatypes`` its datatypes, ``values`` the IRIs it must be one of
+    (``sh:in``, ``sh:hasValue``); ``message`` is the shape's own explanation.
     """
 
     path: str
     classes: tuple[str, ...] = ()
     datatypes: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
     min_count: int | None = None
     max_count: int | None = None
     message: str = ""
@@ -126,6 +128,8 @@ class Vocabulary:
     iri: str = ""
     subs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The direct sub-terms of each term (the inverse of :attr:`Term.supers`)."""
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+    """Prefix to namespace: gsekg's own, then those the ontology files declare."""
 
     def of_kind(self, *kinds: str) -> list[Term]:
         """The terms of these kinds, sorted by compact name."""
@@ -134,7 +138,7 @@ class Vocabulary:
     def name(self, iri: str) -> str:
         """The compact name of an IRI."""
         term = self.terms.get(iri)
-        return term.name if term else compact(iri)
+        return term.name if term else shorten(iri, self.prefixes)
 
 
 def ontology_graph(folder: Path | None = None) -> rdflib.Graph:
@@ -155,15 +159,35 @@ def ontology_graph(folder: Path | None = None) -> rdflib.Graph:
     return graph
 
 
+def shorten(iri: str, prefixes: dict[str, str]) -> str:
+    """``prefix:local`` by the longest matching namespace of ``prefixes``, else ``<iri>``."""
+    known = compact(iri)
+    if not known.startswith("<"):
+        return known
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default="")
+    local = iri[len(best) :]
+    if best and local and all(c.isalnum() or c in "-_." for c in local):
+        prefix = min(p for p, ns in prefixes.items() if ns == best)
+        return f"{prefix}:{local}"
+    return known
+
+
 def read_vocabulary(graph: rdflib.Graph) -> Vocabulary:
     """The documented terms of ``graph``: every named class, property, individual and concept."""
+    prefixes = dict(PREFIXES)
+    declared = {str(ns) for ns in PREFIXES.values()}
+    for prefix, namespace in sorted(graph.namespace_manager.namespaces()):
+        if prefix and str(namespace) not in declared and prefix not in prefixes:
+            prefixes[prefix] = str(namespace)
     constraints = _constraints(graph)
     terms: dict[str, Term] = {}
     for subject in sorted({s for s in graph.subjects(RDF.type) if isinstance(s, rdflib.URIRef)}):
         kind = _kind(graph, subject)
         if kind is None:
             continue
-        terms[str(subject)] = _term(graph, subject, kind, constraints.get(str(subject), ()))
+        terms[str(subject)] = _term(
+            graph, subject, kind, constraints.get(str(subject), ()), shorten(str(subject), prefixes)
+        )
     subs: dict[str, list[str]] = defaultdict(list)
     for term in terms.values():
         for parent in term.supers:
@@ -176,7 +200,10 @@ def read_vocabulary(graph: rdflib.Graph) -> Vocabulary:
         description=_text(graph, header, (rdflib.DCTERMS.description, RDFS.comment)),
         version=_text(graph, header, (OWL.versionInfo,)),
         iri=found or "",
-        subs={k: tuple(sorted(v, key=lambda i: compact(i).lower())) for k, v in subs.items()},
+        subs={
+            k: tuple(sorted(v, key=lambda i: shorten(i, prefixes).lower())) for k, v in subs.items()
+        },
+        prefixes=prefixes,
     )
 
 
@@ -214,7 +241,11 @@ def _individual_classes(graph: rdflib.Graph) -> set[rdflib.term.Node]:
 
 
 def _term(
-    graph: rdflib.Graph, subject: rdflib.URIRef, kind: str, constraints: Sequence[Constraint]
+    graph: rdflib.Graph,
+    subject: rdflib.URIRef,
+    kind: str,
+    constraints: Sequence[Constraint],
+    name: str,
 ) -> Term:
     iri = str(subject)
     if kind == "class":
@@ -239,7 +270,7 @@ def _term(
     types = _iris(t for t in graph.objects(subject, RDF.type) if t not in declared)
     return Term(
         iri=iri,
-        name=compact(iri),
+        name=name,
         kind=kind,
         label=_text(graph, subject, _LABELS),
         definition=_text(graph, subject, _DEFINITIONS),
@@ -289,7 +320,8 @@ def _members(graph: rdflib.Graph, nodes: Iterable[rdflib.term.Node]) -> tuple[st
 def _constraints(graph: rdflib.Graph) -> dict[str, tuple[Constraint, ...]]:
     """The shapes' property constraints, by the class (or property) they apply to.
 
-    A node shape with ``sh:targetClass C`` puts its property shapes on ``C``; a
+    A node shape with ``sh:targetClass C`` puts its property shapes on ``C``; one
+    with ``sh:targetObjectsOf p`` puts them on the declared range of ``p``; a
     property shape with ``sh:targetSubjectsOf p`` puts itself on the property ``p``.
     """
     found: dict[str, set[Constraint]] = defaultdict(set)
@@ -298,6 +330,12 @@ def _constraints(graph: rdflib.Graph) -> dict[str, tuple[Constraint, ...]]:
             constraint = _constraint(graph, prop)
             if constraint is not None:
                 found[str(target)].add(constraint)
+    for shape, prop in graph.subject_objects(SH.targetObjectsOf):
+        for target in _members(graph, graph.objects(prop, RDFS.range)):
+            for member in graph.objects(shape, SH.property):
+                constraint = _constraint(graph, member)
+                if constraint is not None:
+                    found[target].add(constraint)
     for shape, target in graph.subject_objects(SH.targetSubjectsOf):
         constraint = _constraint(graph, shape)
         if constraint is not None:
@@ -327,12 +365,16 @@ def _constraint(graph: rdflib.Graph, shape: rdflib.term.Node) -> Constraint | No
         datatypes += _iris(
             d for o in _or_branches(graph, node_shape) for d in graph.objects(o, SH.datatype)
         )
+    values = [v for o in options for v in graph.objects(o, SH.hasValue)]
+    for listed in graph.objects(shape, SH["in"]):
+        values += list(Collection(graph, listed))
     low = graph.value(shape, SH.minCount)
     high = graph.value(shape, SH.maxCount)
     return Constraint(
         path=str(path),
         classes=classes,
         datatypes=tuple(sorted(set(datatypes))),
+        values=_iris(values),
         min_count=int(low) if isinstance(low, rdflib.Literal) else None,
         max_count=int(high) if isinstance(high, rdflib.Literal) else None,
         message=_text(graph, shape, (SH.message,)),

@@ -253,7 +253,7 @@ def _arrows_and_attributes(
 
 def _classes_of(vocabulary: Vocabulary, values: Iterable[str]) -> tuple[str, ...]:
     """The classes of the individuals a shape lists (``sh:in``): where such a value points."""
-    found = set()
+    found: set[str] = set()
     for value in values:
         term = vocabulary.terms.get(value)
         found.update(term.types if term else ())

@@ -331,11 +331,11 @@ def _constraints(graph: rdflib.Graph) -> dict[str, tuple[Constraint, ...]]:
             if constraint is not None:
                 found[str(target)].add(constraint)
     for shape, prop in graph.subject_objects(SH.targetObjectsOf):
-        for target in _members(graph, graph.objects(prop, RDFS.range)):
+        for ranged in _members(graph, graph.objects(prop, RDFS.range)):
             for member in graph.objects(shape, SH.property):
                 constraint = _constraint(graph, member)
                 if constraint is not None:
-                    found[target].add(constraint)
+                    found[ranged].add(constraint)
     for shape, target in graph.subject_objects(SH.targetSubjectsOf):
         constraint = _constraint(graph, shape)
         if constraint is not None:

@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from gsekg.engines import Term
 from gsekg.errors import InputError
-from gsekg.namespaces import PREFIXES, SRC
+from gsekg.namespaces import BEST_VIEW, PREFIXES, SRC
 from gsekg.render import display
 
 Span = tuple[int, int]
@@ -100,10 +100,13 @@ class Snapshot:
 
     @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> Snapshot:
-        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file)."""
+        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file); views are left out."""
         default: set[Triple] = set()
         graphs: dict[NamedNode | BlankNode, set[Triple]] = defaultdict(set)
+        best = NamedNode(BEST_VIEW)
         for quad in quads:
+            if quad.graph_name == best:
+                continue
             if isinstance(quad.graph_name, DefaultGraph):
                 default.add(quad.triple)
             else:

@@ -78,6 +78,7 @@ def declared(engine: Engine) -> set[str]:
 
 def test_the_cookbook_has_at_least_ten_patterns() -> None:
     assert len(PATTERNS) >= 10
+    assert COOKBOOK.read_text(encoding="utf-8").count("```sparql") == len(PATTERNS)
     assert len({p.title for p in PATTERNS}) == len(PATTERNS)
 
 

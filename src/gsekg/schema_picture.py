@@ -227,7 +227,7 @@ def _arrows_and_attributes(
             if not types and shaped is not None:
                 types.update(d for c in shaped.constraints if c.path == path for d in c.datatypes)
     # An open range drawn to owl:Thing is dropped where a shape names the classes, and an
-    # arrow from a class where a subclass has the same one (a shape is more precise).
+    # arrow from (or to) a class where a subclass has the same one: a shape is more precise.
     named = {(a.source, a.label) for a in arrows if a.target != THING}
     kept = [
         a
@@ -235,11 +235,18 @@ def _arrows_and_attributes(
         if (a.target != THING or (a.source, a.label) not in named)
         and not any(
             b.label == a.label
-            and b.target == a.target
-            and a.source in ancestors(vocabulary, b.source)
+            and (
+                (b.target == a.target and a.source in ancestors(vocabulary, b.source))
+                or (b.source == a.source and a.target in ancestors(vocabulary, b.target))
+            )
             for b in arrows
         )
     ]
+    # One arrow per pair of classes, labelled with every property between them.
+    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a in kept:
+        labels[(a.source, a.target)].add(a.label)
+    kept = [Arrow(s, t, ", ".join(sorted(names))) for (s, t), names in labels.items()]
     kept.sort(key=lambda a: (vocabulary.name(a.source), a.label, vocabulary.name(a.target)))
     lines_of = {
         owner: sorted(

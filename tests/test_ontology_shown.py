@@ -362,3 +362,22 @@ def test_bad_input(runner: CliRunner, tmp_path: Path, case: Case) -> None:
     assert result.exit_code == case.code, result.stderr
     assert case.message in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["ontology", "--help"], ["ontology", "docs", "--help"]])
+def test_ontology_help_does_not_import_heavy_libraries(args: list[str]) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from test_help_imports import HEAVY, PROBE
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert "Usage:" in done.stdout, done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []

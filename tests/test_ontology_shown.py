@@ -263,6 +263,8 @@ def test_the_n_ary_nodes_attach_as_the_model_says(dot: str) -> None:
     quantity = re.search(r'ontology#Quantity" \[label=<(.*?)>, fillcolor', dot)
     assert quantity and "counts: text" in quantity.group(1)
     assert "instances: almost, exactly, lessThan, over" in dot
+    role = re.search(r'ontology#Role" \[label=<(.*?)>, fillcolor', dot)
+    assert role and "≈ conf:RoleDuringEvent, pro:RoleInTime" in role[1]
 
 
 def test_the_dot_text_is_deterministic(dot: str) -> None:

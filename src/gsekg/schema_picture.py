@@ -301,6 +301,11 @@ def _box(
         ]
     if aligned:
         rows += _small_rows("⊑ " + ", ".join(sorted(set(aligned))))
+    close = sorted(
+        vocabulary.name(o) for words, o in (term.alignments if term else ()) if "match" in words
+    )
+    if close:
+        rows += _small_rows("≈ " + ", ".join(close))
     for line in attributes:
         rows.append(f'<TR><TD ALIGN="LEFT">{_esc(line)}</TD></TR>')
     members = _members(vocabulary, iri)
@@ -362,6 +367,7 @@ def _legend() -> str:
         '<TR><TD COLSPAN="2" ALIGN="LEFT">hollow arrow: subclass of</TD></TR>'
         '<TR><TD COLSPAN="2" ALIGN="LEFT">labelled arrow: property, domain to range</TD></TR>'
         '<TR><TD COLSPAN="2" ALIGN="LEFT">⊑ aligned (sub/equivalent class)</TD></TR>'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT">≈ close or exact match (SKOS)</TD></TR>'
     )
     return (
         '  legend [shape=plaintext, style="", fontsize=9, label=<<TABLE BORDER="1" COLOR="#999999"'

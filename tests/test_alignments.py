@@ -82,3 +82,13 @@ def test_no_role_is_an_association(closure: ox.Store) -> None:
 @pytest.mark.parametrize(("s", "p", "o"), TRUE, ids=[" ".join(t) for t in TRUE])
 def test_true_alignment_is_entailed(closure: ox.Store, s: str, p: str, o: str) -> None:
     assert _holds(closure, s, p, _iri(o))
+
+
+def test_hidden_labels_are_names_not_fragments(closure: ox.Store) -> None:
+    """An edition is not named "…conferences 2022 and 2023" (003) or "Conference … 2024" (001)."""
+    for edition in ("gse:gse2022", "gse:gse2023", "gse:gse2024"):
+        hidden = [
+            q.object.value
+            for q in closure.quads_for_pattern(_iri(edition), _iri("skos:hiddenLabel"), None, None)
+        ]
+        assert hidden == [], edition

@@ -90,6 +90,7 @@ KINDS = {
 """Classes whose instances are mutually exclusive kinds of thing (with the mixes below)."""
 
 ALLOWED_MIXES = {
+    frozenset({"event", "outcome"}),
     frozenset({"outcome", "activity"}),
     frozenset({"event", "outcome", "activity"}),
 }

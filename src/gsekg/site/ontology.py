@@ -1,0 +1,183 @@
+"""A plain page documenting the ontology: classes, properties, individuals and role kinds.
+
+Built from the graph the site is built from (the ontology is part of it), by one
+SPARQL query per list. Each term has an anchor ``prefix-local`` (``gso-theme``,
+``roles-host``) that the other pages link to, so a richer generator can replace
+this page as long as it keeps those anchors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import Literal, NamedNode
+
+from gsekg.namespaces import compact
+from gsekg.site.markup import esc, jsonld_id, page, table, tag
+
+if TYPE_CHECKING:
+    from gsekg.engines import Engine
+
+ONTOLOGY = "https://w3id.org/gsekg/ontology"
+
+TERMS_QUERY = f"""
+SELECT ?term ?kind ?label ?definition WHERE {{
+  ?term rdfs:isDefinedBy <{ONTOLOGY}> ; a ?kind .
+  VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                 owl:NamedIndividual }}
+  OPTIONAL {{ ?term rdfs:label ?label }}
+  OPTIONAL {{ ?term skos:definition ?definition }}
+}}"""
+
+PARENTS_QUERY = f"""
+SELECT ?term ?parent WHERE {{
+  ?term rdfs:isDefinedBy <{ONTOLOGY}> ; rdfs:subClassOf|rdfs:subPropertyOf ?parent .
+  FILTER(isIRI(?parent) && ?parent != ?term)
+}}"""
+
+ROLES_QUERY = """
+SELECT ?term ?label ?definition ?broader WHERE {
+  ?term a skos:Concept ; skos:inScheme roles:scheme .
+  OPTIONAL { ?term skos:prefLabel ?label }
+  OPTIONAL { ?term skos:definition ?definition }
+  OPTIONAL { ?term skos:broader ?broader }
+}"""
+
+SECTIONS = (
+    ("http://www.w3.org/2002/07/owl#Class", "Classes"),
+    ("http://www.w3.org/2002/07/owl#ObjectProperty", "Object properties"),
+    ("http://www.w3.org/2002/07/owl#DatatypeProperty", "Data properties"),
+    ("http://www.w3.org/2002/07/owl#AnnotationProperty", "Annotation properties"),
+    ("http://www.w3.org/2002/07/owl#NamedIndividual", "Individuals"),
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One documented term."""
+
+    iri: str
+    label: str
+    definition: str
+    parents: tuple[str, ...]
+
+
+def anchor(iri: str) -> str:
+    """The fragment id of a term: ``gso-theme`` for ``gso:theme``."""
+    return compact(iri).replace(":", "-", 1).strip("<>")
+
+
+def _text(value: Any) -> str:
+    return value.value if isinstance(value, Literal | NamedNode) else ""
+
+
+def _direct(parents: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    """Only the direct parents: the inferred closure less any parent another one is below."""
+
+    def below(other: str, parent: str) -> bool:
+        """Whether ``other`` is strictly below ``parent`` (equivalent classes are not)."""
+        return parent in parents.get(other, ()) and other not in parents.get(parent, ())
+
+    return {
+        term: tuple(sorted(p for p in found if not any(below(o, p) for o in found if o != p)))
+        for term, found in parents.items()
+    }
+
+
+def ontology_page(engine: Engine) -> str:
+    """The ontology documentation page."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    definitions: dict[str, str] = {}
+    for term, kind, label, definition in engine.query(TERMS_QUERY).rows:
+        iri = _text(term)
+        kinds[_text(kind)].add(iri)
+        labels[iri] = min(filter(None, (labels.get(iri), _text(label))), default="")
+        definitions[iri] = min(filter(None, (definitions.get(iri), _text(definition))), default="")
+    parents: dict[str, set[str]] = defaultdict(set)
+    for term, parent in engine.query(PARENTS_QUERY).rows:
+        parents[_text(term)].add(_text(parent))
+    direct = _direct(parents)
+    known = {iri for found in kinds.values() for iri in found}
+    parts = [
+        tag("h1", "Ontology"),
+        tag(
+            "p",
+            "The classes and properties of the gsekg ontology ("
+            + tag("code", "gso:")
+            + "), with their definitions and the terms they specialise, and the role kinds ("
+            + tag("code", "roles:")
+            + "). The full model is described in the project's docs/model.md.",
+            class_="lead",
+        ),
+    ]
+    graph: list[dict[str, Any]] = []
+
+    def ref(iri: str) -> str:
+        name = compact(iri)
+        if iri in known:
+            return tag("a", esc(name), href=f"#{anchor(iri)}")
+        return tag("code", esc(name))
+
+    for kind, title in SECTIONS:
+        terms = sorted(kinds.get(kind, ()), key=lambda i: compact(i).casefold())
+        if not terms:
+            continue
+        rows = []
+        for iri in terms:
+            rows.append(
+                (
+                    tag("code", esc(compact(iri)), id=anchor(iri)),
+                    esc(labels.get(iri, "")),
+                    esc(definitions.get(iri, "")),
+                    ", ".join(ref(p) for p in direct.get(iri, ())),
+                )
+            )
+            graph.append(_term_jsonld(iri, kind, labels, definitions, direct))
+        parts.append(
+            tag("h2", esc(f"{title} ({len(terms)})"))
+            + table(("term", "label", "definition", "specialises"), rows, "terms")
+        )
+    roles: dict[str, tuple[str, str, set[str]]] = {}
+    for term, label, definition, broader in engine.query(ROLES_QUERY).rows:
+        iri = _text(term)
+        _, _, found = roles.get(iri, ("", "", set()))
+        if broader is not None:
+            found.add(_text(broader))
+        roles[iri] = (_text(label), _text(definition), found)
+    if roles:
+        known |= set(roles)
+        rows = [
+            (
+                tag("code", esc(compact(iri)), id=anchor(iri)),
+                esc(label),
+                esc(definition),
+                ", ".join(ref(b) for b in sorted(broader)),
+            )
+            for iri, (label, definition, broader) in sorted(roles.items())
+        ]
+        parts.append(
+            tag("h2", esc(f"Role kinds ({len(roles)})"), id="roles")
+            + table(("concept", "label", "definition", "broader"), rows, "terms")
+        )
+    return page("Ontology", "\n".join(parts), root="", current="ontology.html", jsonld=graph)
+
+
+def _term_jsonld(
+    iri: str,
+    kind: str,
+    labels: dict[str, str],
+    definitions: dict[str, str],
+    parents: dict[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": jsonld_id(iri), "@type": jsonld_id(kind)}
+    if labels.get(iri):
+        node["rdfs:label"] = {"@value": labels[iri], "@language": "en"}
+    if definitions.get(iri):
+        node["skos:definition"] = {"@value": definitions[iri], "@language": "en"}
+    relation = "rdfs:subClassOf" if kind.endswith("#Class") else "rdfs:subPropertyOf"
+    if parents.get(iri) and not kind.endswith("Individual"):
+        node[relation] = [{"@id": jsonld_id(p)} for p in parents[iri]]
+    return node

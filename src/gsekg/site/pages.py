@@ -204,7 +204,7 @@ class Pages:
                 badges.append(
                     tag(
                         "a",
-                        esc(source[:3]) + (tag("span", esc(rank), class_="rank") if rank else ""),
+                        esc(source[:3]) + (" " + tag("span", esc(rank), class_="rank") if rank else ""),
                         href=href,
                         class_=f"src rank-{rank}" if rank else "src",
                         title=f"{claim.name} ({self.data.sources[source].title})"

@@ -137,8 +137,10 @@ def test_a_fact_shows_its_source_and_claim(site: Path) -> None:
     assert theme == [["theme", THEME_2023, "000"]]
     assert ("#c-000-gse2023-theme", "000") in page.links
     assert "c-000-gse2023-theme" in page.ids
-    assert ("../source/000_e16defdeedae4764.html", "000 · ALECSO news item on GSE 2023 and the "
-            "Beijing Declaration") in page.links
+    assert (
+        "../source/000_e16defdeedae4764.html",
+        "000 · ALECSO news item on GSE 2023 and the Beijing Declaration",
+    ) in page.links
     # the edition's names, with the misspellings and acronyms of the articles
     names = {row[0]: row[1] for row in page.rows if len(row) == 3 and row[1] != "theme"}
     assert names["Global Smart Education Conference 2023"] == "prefLabel"
@@ -158,7 +160,7 @@ def test_without_corpus_spans_are_listed_without_text(tmp_path: Path, cache_dir:
     assert summary.passages == 0 and summary.missing_passages > 0
     page = read(tmp_path / "site", "entity/gse2023.html")
     assert page.marks == []
-    assert "000 [370–435]: the article was not available when the site was built" in page.text
+    assert "000 [370-435]: the article was not available when the site was built" in page.text
 
 
 def test_sources_that_differ_are_side_by_side(site: Path) -> None:
@@ -180,12 +182,16 @@ def test_pages_embed_their_data_as_json_ld(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     assert len(pages) == 123 + 5 + 5
     for path in pages:
-        scripts = [text for kind, text in read(site, str(path.relative_to(site))).scripts
-                   if kind == "application/ld+json"]
+        scripts = [
+            text
+            for kind, text in read(site, str(path.relative_to(site))).scripts
+            if kind == "application/ld+json"
+        ]
         assert len(scripts) == 1, path
         json.loads(scripts[0])
     script = next(
-        text for kind, text in read(site, "entity/gse2023.html").scripts
+        text
+        for kind, text in read(site, "entity/gse2023.html").scripts
         if kind == "application/ld+json"
     )
     with quiet_rdflib():
@@ -268,7 +274,7 @@ def test_hostile_text_is_escaped_and_ranks_are_shown(tmp_path: Path) -> None:
     assert rows["2001"] == ["a preferred", "—"]
     assert rows['"><img src=x onerror=alert(2)>'] == ["—", "b deprecated"]
     assert page.marks == ["In 20"]
-    assert "b [0–5]: the article was not available when the site was built" in page.text
+    assert "b [0-5]: the article was not available when the site was built" in page.text
     script = next(t for kind, t in page.scripts if kind == "application/ld+json")
     assert "</script" not in script and json.loads(script)["@graph"]
 

@@ -81,19 +81,15 @@ def render(engine: Engine, corpus: Path | None) -> tuple[dict[str, bytes], Summa
         for when, what, prop, source in answer.rows
         if what is not None
     ]
-    files["timeline.html"] = pages.timeline_page(rows)  # type: ignore[arg-type]
+    files["timeline.html"] = pages.timeline_page(rows)
     network = network_view.load(engine)
-    drawing = network_view.draw(
-        network, {iri: entity_path(iri) for iri in data.entities}
-    )
+    drawing = network_view.draw(network, {iri: entity_path(iri) for iri in data.entities})
     files["network.html"] = page(
         "Partnership network",
         _network_body(drawing),
         root="",
         current="network.html",
-        jsonld=[
-            {"@id": jsonld_id(n["iri"]), "skos:prefLabel": n["label"]} for n in drawing.nodes
-        ],
+        jsonld=[{"@id": jsonld_id(n["iri"]), "skos:prefLabel": n["label"]} for n in drawing.nodes],
         scripts=("assets/network.js",),
     )
     files["ontology.html"] = ontology_page(engine)
@@ -164,7 +160,7 @@ def _network_body(drawing: Drawing) -> str:
         )
         + '<div class="toolbar" role="group" aria-label="zoom">'
         '<button type="button" data-zoom="in" title="Zoom in">+</button>'
-        '<button type="button" data-zoom="out" title="Zoom out">−</button>'
+        '<button type="button" data-zoom="out" title="Zoom out">&#8722;</button>'
         '<button type="button" data-zoom="reset" title="Show everything">Reset</button></div>\n'
         + tag("div", drawing.svg, class_="network")
         + tag("ul", legend, class_="legend")

@@ -37,8 +37,7 @@ LABEL_PROPERTIES = tuple(
 )
 """Name properties, most specific first (an acronym is also an inferred altLabel)."""
 NARY_CLASSES = frozenset(
-    GSO + local
-    for local in ("Role", "RoleList", "Quantity", "Approval", "Partnership", "Claim")
+    GSO + local for local in ("Role", "RoleList", "Quantity", "Approval", "Partnership", "Claim")
 ) | {PREFIXES["org"] + "Post", PREFIXES["schema"] + "Schedule"}
 """Classes of n-ary nodes and structured values: shown on the pages of what they link."""
 
@@ -316,28 +315,28 @@ def _sources(engine: Engine, labels: dict[str, str]) -> dict[str, Source]:
 
 def _claims(engine: Engine) -> dict[str, Claim]:
     triples: dict[str, set[Triple]] = defaultdict(set)
-    for name, s, p, o in engine.query(CLAIM_TRIPLES_QUERY).rows:
-        if isinstance(name, NamedNode):
-            triples[name.value].add(Triple(s, p, o))  # type: ignore[arg-type]
+    for graph, s, p, o in engine.query(CLAIM_TRIPLES_QUERY).rows:
+        if isinstance(graph, NamedNode):
+            triples[graph.value].add(Triple(s, p, o))  # type: ignore[arg-type]
     sources: dict[str, set[str]] = defaultdict(set)
     spans: dict[str, set[Span]] = defaultdict(set)
-    for name, ident, start, end in engine.query(CLAIM_EVIDENCE_QUERY).rows:
-        if not isinstance(name, NamedNode) or not isinstance(ident, Literal):
+    for graph, ident, start, end in engine.query(CLAIM_EVIDENCE_QUERY).rows:
+        if not isinstance(graph, NamedNode) or not isinstance(ident, Literal):
             continue
-        sources[name.value].add(ident.value)
+        sources[graph.value].add(ident.value)
         if isinstance(start, Literal) and isinstance(end, Literal):
             try:
-                spans[name.value].add(Span(ident.value, int(start.value), int(end.value)))
+                spans[graph.value].add(Span(ident.value, int(start.value), int(end.value)))
             except ValueError:
                 continue
     ranks: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for name, rank, reason, note in engine.query(CLAIM_RANKS_QUERY).rows:
-        if not isinstance(name, NamedNode):
+    for graph, rank, reason, note in engine.query(CLAIM_RANKS_QUERY).rows:
+        if not isinstance(graph, NamedNode):
             continue
         for key, value in (("rank", rank), ("reason", reason), ("note", note)):
             text = _text(value)
             if text is not None:
-                ranks[name.value][key].add(text)
+                ranks[graph.value][key].add(text)
     claims = {}
     for name in sorted(set(triples) | set(ranks)):
         meta = ranks.get(name, {})

@@ -47,12 +47,12 @@ def tag(name: str, content: str = "", /, **attributes: str | None) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], class_: str = "") -> str:
-    """A table; ``header`` is plain text, each cell is HTML."""
+    """A table; ``header`` is plain text (none when empty), each cell is HTML."""
     head = "".join(tag("th", esc(h), scope="col") for h in header)
     body = "".join("<tr>" + "".join(tag("td", c) for c in row) + "</tr>\n" for row in rows)
     return tag(
         "table",
-        tag("thead", tag("tr", head)) + "\n" + tag("tbody", "\n" + body),
+        (tag("thead", tag("tr", head)) + "\n" if header else "") + tag("tbody", "\n" + body),
         class_=class_ or None,
     )
 

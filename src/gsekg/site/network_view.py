@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from gsekg.engines import Engine
     from gsekg.network import Network
 
-WIDTH, HEIGHT = 1400.0, 1000.0
-"""The drawing's viewBox, in SVG units."""
-_FONT = 11.0
+WIDTH, HEIGHT = 1200.0, 760.0
+"""The area the layout fills, in SVG units; the viewBox is then fitted to the drawing."""
+_MARGIN = 12.0
+_FONT = 12.0
 _CHAR = 0.6 * _FONT
 """An estimate of a character's width in the label font."""
 _MIN_RADIUS, _MAX_RADIUS = 5.0, 20.0
@@ -71,9 +72,16 @@ def draw(network: Network, href: dict[str, str]) -> Drawing:
         for n in nodes
     ]
     found = layout(graph, nodes, boxes, (WIDTH, HEIGHT))
-    where = {n: (round(float(x), 1), round(HEIGHT - float(y), 1)) for n, (x, y) in zip(nodes, found)}
-    weights = [w for _, _, w in graph.edges(data="weight")]
-    heaviest = max(weights, default=1)
+    where = {
+        n: (round(float(x), 1), round(HEIGHT - float(y), 1))
+        for n, (x, y) in zip(nodes, found, strict=True)
+    }
+    left = min(where[n][0] - b.half_width for n, b in zip(nodes, boxes, strict=True)) - _MARGIN
+    top_y = min(where[n][1] - b.up for n, b in zip(nodes, boxes, strict=True)) - _MARGIN
+    right = max(where[n][0] + b.half_width for n, b in zip(nodes, boxes, strict=True)) + _MARGIN
+    bottom = max(where[n][1] + b.down for n, b in zip(nodes, boxes, strict=True)) + _MARGIN
+    view_box = f"{left:.1f} {top_y:.1f} {right - left:.1f} {bottom - top_y:.1f}"
+    heaviest = max((int(data["weight"]) for _, _, data in graph.edges(data=True)), default=1)
     edges = []
     for a, b, data in sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
         share = (data["weight"] - 1) / max(heaviest - 1, 1)
@@ -121,7 +129,7 @@ def draw(network: Network, href: dict[str, str]) -> Drawing:
             }
         )
     svg = (
-        f'<svg id="network" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="img" '
+        f'<svg id="network" viewBox="{view_box}" role="img" '
         'aria-label="Partnership network: click an organisation to open its page" '
         'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">\n'
         '<g id="viewport">\n<g class="edges">\n'

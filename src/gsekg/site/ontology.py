@@ -91,11 +91,11 @@ def ontology_page(engine: Engine) -> str:
     kinds: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     definitions: dict[str, str] = {}
-    for term, kind, label, definition in engine.query(TERMS_QUERY).rows:
-        iri = _text(term)
-        kinds[_text(kind)].add(iri)
-        labels[iri] = min(filter(None, (labels.get(iri), _text(label))), default="")
-        definitions[iri] = min(filter(None, (definitions.get(iri), _text(definition))), default="")
+    for row in engine.query(TERMS_QUERY).rows:
+        iri, kind_iri, label, definition = (_text(t) for t in row)
+        kinds[kind_iri].add(iri)
+        labels[iri] = min(filter(None, (labels.get(iri), label)), default="")
+        definitions[iri] = min(filter(None, (definitions.get(iri), definition)), default="")
     parents: dict[str, set[str]] = defaultdict(set)
     for term, parent in engine.query(PARENTS_QUERY).rows:
         parents[_text(term)].add(_text(parent))
@@ -141,12 +141,12 @@ def ontology_page(engine: Engine) -> str:
             + table(("term", "label", "definition", "specialises"), rows, "terms")
         )
     roles: dict[str, tuple[str, str, set[str]]] = {}
-    for term, label, definition, broader in engine.query(ROLES_QUERY).rows:
-        iri = _text(term)
+    for row in engine.query(ROLES_QUERY).rows:
+        iri, label, definition, broader = (_text(t) for t in row)
         _, _, found = roles.get(iri, ("", "", set()))
-        if broader is not None:
-            found.add(_text(broader))
-        roles[iri] = (_text(label), _text(definition), found)
+        if broader:
+            found.add(broader)
+        roles[iri] = (label, definition, found)
     if roles:
         known |= set(roles)
         rows = [

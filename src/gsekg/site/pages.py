@@ -194,7 +194,9 @@ class Pages:
         ]
         return "; ".join(items)
 
-    def sources_cell(self, claims: Iterable[Claim], root: str, local: bool = True) -> str:
+    def sources_cell(
+        self, claims: Iterable[Claim], root: str, local: bool = True, none: str = "derived"
+    ) -> str:
         """Source badges for ``claims``: each links to the claim's evidence (on this page)."""
         badges = []
         for claim in sorted(set(claims), key=lambda c: (c.sources, c.iri)):
@@ -204,7 +206,8 @@ class Pages:
                 badges.append(
                     tag(
                         "a",
-                        esc(source[:3]) + (" " + tag("span", esc(rank), class_="rank") if rank else ""),
+                        esc(source[:3])
+                        + (" " + tag("span", esc(rank), class_="rank") if rank else ""),
                         href=href,
                         class_=f"src rank-{rank}" if rank else "src",
                         title=f"{claim.name} ({self.data.sources[source].title})"
@@ -212,15 +215,16 @@ class Pages:
                         else claim.name,
                     )
                 )
-        return " ".join(badges) or tag("span", "derived", class_="none", title=_DERIVED)
+        return " ".join(badges) or tag("span", esc(none), class_="none", title=_DERIVED)
 
     def passage_html(self, span: Span) -> str:
         """The passage of ``span`` with the cited words marked, or a note that it is missing."""
-        where = f"{span.source[:3]} [{span.start}–{span.end}]"
+        where = f"{span.source[:3]} [{span.start}-{span.end}]"
         found = self.corpus.passage(span)
         if found is None:
             return tag(
-                "p", esc(f"{where}: the article was not available when the site was built"),
+                "p",
+                esc(f"{where}: the article was not available when the site was built"),
                 class_="nopassage",
             )
         return tag(
@@ -252,7 +256,7 @@ class Pages:
                     "li",
                     self.link(t.subject, root)
                     + " "
-                    + self.prop(t.predicate, root)
+                    + tag("span", self.prop(t.predicate, root), class_="p")
                     + " "
                     + self.link(t.object, root),
                 )
@@ -304,7 +308,9 @@ class Pages:
             rows = []
             for text, kind, claims in names:
                 cited += claims
-                rows.append((esc(text), esc(kind), self.sources_cell(claims, root)))
+                rows.append(
+                    (esc(text), esc(kind), self.sources_cell(claims, root, none="registry"))
+                )
             body.append(tag("h2", "Names") + table(("name", "kind", "sources"), rows))
         facts = self._facts(subject, root, cited, relevant)
         if facts:
@@ -448,14 +454,11 @@ class Pages:
             cells = [self.link(row.value, root)]
             for source in found.sources:
                 claims = row.claims.get(source, ())
-                cells.append(
-                    self.sources_cell(claims, root, local=local) if claims else "—"
-                )
+                cells.append(self.sources_cell(claims, root, local=local) if claims else "—")
             rows.append(cells)
         return tag(
             "div",
-            tag("h3", what)
-            + table(header, rows, "sidebyside"),
+            tag("h3", what) + table(header, rows, "sidebyside"),
             class_="difference",
         )
 
@@ -469,7 +472,8 @@ class Pages:
         """The entity, its n-ary nodes and the claims cited on its page, as JSON-LD nodes."""
         nodes = [self.node_jsonld(subject)]
         nodes += [
-            self.node_jsonld(n) for n in sorted(relevant - {subject}, key=sort_key)
+            self.node_jsonld(n)
+            for n in sorted(relevant - {subject}, key=sort_key)
             if isinstance(n, NamedNode)
         ]
         nodes += [claim_jsonld(self.data, c) for c in sorted(set(cited), key=lambda c: c.iri)]
@@ -499,7 +503,7 @@ class Pages:
             problem = problem or "no corpus folder was given"
         body = (
             tag("h1", esc(source.title))
-            + table(("", ""), [(esc(k), v) for k, v in facts if v], "record")
+            + table((), [(esc(k), v) for k, v in facts if v], "record")
             + (
                 tag("p", esc(f"Passages are not shown: {problem}."), class_="nopassage")
                 if problem
@@ -508,7 +512,9 @@ class Pages:
             + tag("h2", "Claims")
             + self.evidence(claims, root, set())
         )
-        graph = [triples_jsonld(NamedNode(source.iri), self.data.out.get(NamedNode(source.iri), ()))]
+        graph = [
+            triples_jsonld(NamedNode(source.iri), self.data.out.get(NamedNode(source.iri), ()))
+        ]
         graph += [claim_jsonld(self.data, c) for c in claims]
         return page(source.title, body, root=root, current="", jsonld=graph)
 
@@ -538,8 +544,11 @@ class Pages:
                     for href, label, what in (
                         ("network.html", "Partnership network", f"{counts['nodes']} organisations"),
                         ("timeline.html", "Timeline", f"{counts['events']} dated statements"),
-                        ("differences.html", "Where the sources differ",
-                         f"{counts['differences']} subjects and properties"),
+                        (
+                            "differences.html",
+                            "Where the sources differ",
+                            f"{counts['differences']} subjects and properties",
+                        ),
                         ("ontology.html", "Ontology", "classes, properties and role kinds"),
                     )
                 ),
@@ -576,12 +585,19 @@ class Pages:
             )
         )
         graph = [
-            {"@id": jsonld_id(e.iri), "@type": [jsonld_id(t) for t in e.types],
-             "skos:prefLabel": e.label}
+            {
+                "@id": jsonld_id(e.iri),
+                "@type": [jsonld_id(t) for t in e.types],
+                "skos:prefLabel": e.label,
+            }
             for e in data.entities.values()
         ]
         return page(
-            "Index", "\n".join(sections), root=root, current="index.html", jsonld=graph,
+            "Index",
+            "\n".join(sections),
+            root=root,
+            current="index.html",
+            jsonld=graph,
             description="Editions, organisations, people and outcomes of the GSE conferences",
         )
 
@@ -630,7 +646,9 @@ class Pages:
         if not found:
             parts.append(tag("p", "The sources agree on everything they share."))
         return page(
-            "Where the sources differ", "\n".join(parts), root=root,
+            "Where the sources differ",
+            "\n".join(parts),
+            root=root,
             current="differences.html",
             jsonld=[
                 claim_jsonld(self.data, c)
@@ -660,8 +678,13 @@ class Pages:
         for year in sorted(by_year):
             table_rows = []
             for when, what, prop, source in by_year[year]:
-                link = self.link(what, root)
-                table_rows.append((esc(when), link, esc(prop), esc(source)))
+                article = next((s for s in self.data.sources if s.startswith(source)), None)
+                source_cell = (
+                    tag("a", esc(source), href=source_path(article), class_="src")
+                    if article and source
+                    else esc(source)
+                )
+                table_rows.append((esc(when), self.link(what, root), esc(prop), source_cell))
             parts.append(
                 tag("h2", esc(year), id=f"y{year}")
                 + table(("date", "what", "property", "source"), table_rows, "timeline")
@@ -670,9 +693,7 @@ class Pages:
             {"@id": jsonld_id(what.value), "skos:prefLabel": self.data.label(what)}
             for what in sorted({r[1] for r in rows if isinstance(r[1], NamedNode)}, key=str)
         ]
-        return page(
-            "Timeline", "\n".join(parts), root=root, current="timeline.html", jsonld=graph
-        )
+        return page("Timeline", "\n".join(parts), root=root, current="timeline.html", jsonld=graph)
 
 
 _DERIVED = "not stated by a claim: the entity registry, a simple-view rule or inference"
@@ -731,7 +752,9 @@ def _json_key(value: Any) -> str:
 
 def claim_jsonld(data: SiteData, claim: Claim) -> dict[str, Any]:
     """A claim as a named graph node: its triples, sources, spans and rank."""
-    subjects = sorted({t.subject for t in claim.triples if isinstance(t.subject, NamedNode)}, key=str)
+    subjects = sorted(
+        {t.subject for t in claim.triples if isinstance(t.subject, NamedNode)}, key=str
+    )
     node: dict[str, Any] = {
         "@id": jsonld_id(claim.iri),
         "@type": "gso:Claim",

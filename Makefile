@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench docs graphviz chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,24 @@ test: $(STAMP)
 ## bench: the speed and scale benchmark (see README)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## docs: regenerate docs/model.svg and docs/ontology/ from ontology/ (tests check they are fresh)
+docs: $(STAMP) graphviz
+	$(BIN)/gsekg ontology picture -o docs/model.svg
+	$(BIN)/gsekg ontology docs -o docs/ontology
+
+## graphviz: install Graphviz (the model picture's renderer) when its dot program is missing
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y graphviz; }
+
+## chromium: install headless Chromium (the site's browser test) when it is missing
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
+	  { $$SUDO apt-get update && $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; }
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "validate",
     "stats",
     "network",
+    "ontology",
     "cache",
     "serve",
     "site",

@@ -53,6 +53,14 @@ CacheDirOpt = Annotated[
         "--cache-dir", envvar="GSEKG_CACHE_DIR", help="Where the on-disk store is cached."
     ),
 ]
+ViewOpt = Annotated[
+    str,
+    typer.Option(
+        "--view",
+        help="Which graph queries read by default: union (every claim) or best (per subject "
+        "and property, the preferred claims if any, else the normal ones; never deprecated).",
+    ),
+]
 TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.001, help="Stop a query after this many seconds."),
@@ -96,6 +104,7 @@ class GraphOptions:
     engine: str = "oxigraph"
     endpoint: str | None = None
     cache_dir: Path | None = None
+    view: str = "union"
 
     def open(self) -> Engine:
         """Open the graph, with a progress bar if a slow build is needed."""
@@ -111,6 +120,7 @@ class GraphOptions:
                 endpoint=self.endpoint,
                 cache_dir=self.cache_dir,
                 progress=progress,
+                view=self.view,
             )
 
     @property
@@ -139,6 +149,7 @@ _GRAPH_OPTIONS = {
     "engine": EngineOpt,
     "endpoint": EndpointOpt,
     "cache_dir": CacheDirOpt,
+    "view": ViewOpt,
 }
 
 

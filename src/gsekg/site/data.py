@@ -78,7 +78,14 @@ SELECT ?s ?p ?o WHERE {{
 }}"""
 """The simple view about entities, n-ary nodes and source records."""
 
-CLAIM_TRIPLES_QUERY = "SELECT ?claim ?s ?p ?o WHERE { GRAPH ?claim { ?s ?p ?o } }"
+_IS_CLAIM = "FILTER(EXISTS { ?claim a gso:Claim } || EXISTS { ?claim prov:wasDerivedFrom ?any })"
+"""A named graph is a claim when it is declared one or has a source (not a view graph)."""
+
+CLAIM_TRIPLES_QUERY = f"""
+SELECT ?claim ?s ?p ?o WHERE {{
+  GRAPH ?claim {{ ?s ?p ?o }}
+  {_IS_CLAIM}
+}}"""
 
 CLAIM_EVIDENCE_QUERY = """
 SELECT DISTINCT ?claim ?id ?start ?end WHERE {
@@ -98,13 +105,13 @@ SELECT DISTINCT ?claim ?id ?start ?end WHERE {
 }"""
 """Each claim's sources and spans (a row without span when a source has none)."""
 
-CLAIM_RANKS_QUERY = """
-SELECT ?claim ?rank ?reason ?note WHERE {
-  { ?claim a gso:Claim } UNION { GRAPH ?claim {} }
-  OPTIONAL { ?claim gso:rank ?rank }
-  OPTIONAL { ?claim gso:rankReason ?reason }
-  OPTIONAL { ?claim skos:editorialNote ?note }
-}"""
+CLAIM_RANKS_QUERY = f"""
+SELECT ?claim ?rank ?reason ?note WHERE {{
+  {{ ?claim a gso:Claim }} UNION {{ GRAPH ?claim {{}} {_IS_CLAIM} }}
+  OPTIONAL {{ ?claim gso:rank ?rank }}
+  OPTIONAL {{ ?claim gso:rankReason ?reason }}
+  OPTIONAL {{ ?claim skos:editorialNote ?note }}
+}}"""
 
 SOURCES_QUERY = f"""
 SELECT ?source ?id ?title ?publisher ?date ?url ?checksum WHERE {{

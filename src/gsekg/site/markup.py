@@ -84,6 +84,7 @@ def page(
     jsonld: Sequence[Mapping[str, Any]],
     scripts: Sequence[str] = (),
     description: str = "",
+    head: str = "",
 ) -> str:
     """A whole HTML document: header with navigation, ``body`` (HTML), footer, JSON-LD.
 
@@ -95,6 +96,7 @@ def page(
         jsonld: the page's data as JSON-LD node objects.
         scripts: JavaScript files (relative to the root) to load at the end of the body.
         description: the meta description (plain text).
+        head: more elements for the ``<head>`` (HTML), such as a page's own style.
     """
     nav = " ".join(
         tag("a", esc(label), href=root + target, aria_current="page" if target == current else None)
@@ -109,7 +111,8 @@ def page(
         + (f'<meta name="description" content="{esc(description)}">\n' if description else "")
         + f"<title>{esc(title)} · GSE knowledge graph</title>\n"
         f'<link rel="stylesheet" href="{esc(root)}assets/site.css">\n'
-        f"{jsonld_script(jsonld)}\n"
+        + (head + "\n" if head else "")
+        + f"{jsonld_script(jsonld)}\n"
         "</head>\n<body>\n"
         f'<header class="site"><a class="brand" href="{esc(root)}index.html">'
         "GSE knowledge graph</a>\n"

@@ -1,13 +1,17 @@
-"""A plain page documenting the ontology: classes, properties, individuals and role kinds.
+"""The ontology page: the project's ontology documentation inside the site's frame.
 
-Built from the graph the site is built from (the ontology is part of it), by one
-SPARQL query per list. Each term has an anchor ``prefix-local`` (``gso-theme``,
-``roles-host``) that the other pages link to, so a richer generator can replace
-this page as long as it keeps those anchors.
+The page body is what ``gsekg ontology docs`` writes (:mod:`gsekg.ontodoc`: every
+term with its definition, super- and sub-terms, domain, range and SHACL
+constraints). If that generator is missing or its page cannot be read, a plain
+page is built instead from the graph the site is built from, by one SPARQL query
+per list. Both give each term the anchor ``prefix-local`` (``gso-theme``,
+``roles-host``) that the other pages link to. The page's JSON-LD always comes
+from the graph: each term with its label, definition and direct super-terms.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -87,7 +91,41 @@ def _direct(parents: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
 
 
 def ontology_page(engine: Engine) -> str:
-    """The ontology documentation page."""
+    """The ontology documentation page (from :mod:`gsekg.ontodoc` when it is there)."""
+    own, graph = _own_page(engine)
+    generated = _generated()
+    if generated is None:
+        return page("Ontology", own, root="", current="ontology.html", jsonld=graph)
+    style, body = generated
+    return page(
+        "Ontology",
+        tag("div", body, class_="ontodoc"),
+        root="",
+        current="ontology.html",
+        jsonld=graph,
+        head=f"<style>{style}</style>",
+    )
+
+
+def _generated() -> tuple[str, str] | None:
+    """The style and body of the ontology docs generator's page, or ``None``."""
+    try:
+        from gsekg.ontodoc import render_html
+        from gsekg.vocabulary import ontology_graph, read_vocabulary
+    except ImportError:
+        return None
+    document = render_html(read_vocabulary(ontology_graph()))
+    body = re.search(r"<body>(.*)</body>", document, re.DOTALL)
+    style = re.search(r"<style>(.*?)</style>", document, re.DOTALL)
+    if body is None:
+        return None
+    # the site's stylesheet lays out the page; keep the generator's rules for its own parts
+    rules = re.sub(r"(?s)\bbody\s*\{[^}]*\}", "", style.group(1) if style else "")
+    return rules.replace("</", "<\\/"), body.group(1)
+
+
+def _own_page(engine: Engine) -> tuple[str, list[dict[str, Any]]]:
+    """A plain ontology page (body) and the terms as JSON-LD."""
     kinds: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     definitions: dict[str, str] = {}
@@ -162,7 +200,7 @@ def ontology_page(engine: Engine) -> str:
             tag("h2", esc(f"Role kinds ({len(roles)})"), id="roles")
             + table(("concept", "label", "definition", "broader"), rows, "terms")
         )
-    return page("Ontology", "\n".join(parts), root="", current="ontology.html", jsonld=graph)
+    return "\n".join(parts), graph
 
 
 def _term_jsonld(

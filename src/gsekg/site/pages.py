@@ -202,6 +202,8 @@ class Pages:
         for claim in sorted(set(claims), key=lambda c: (c.sources, c.iri)):
             for source in claim.sources or ("?",):
                 rank = rank_name(claim.rank)
+                if rank == "normal":
+                    rank = None  # the default: a badge marks only preferred and deprecated
                 href = f"#{claim_anchor(claim)}" if local else root + source_path(source)
                 badges.append(
                     tag(
@@ -424,7 +426,7 @@ class Pages:
                 self.link(t.object, root)
                 for name in shown
                 for t in data.stated(node)
-                if compact(t.predicate.value) == name
+                if compact(t.predicate.value) == name and t.object != subject
             ) or self.link(node, root)
             claims = [c for t in data.stated(node) for c in data.claims_of.get(t, [])]
             cited += claims

@@ -53,11 +53,13 @@ def render(engine: Engine, corpus: Path | None) -> tuple[dict[str, bytes], Summa
     """Every file of the site (relative path -> bytes) and a summary (its folder is ``.``)."""
     from gsekg import queries
     from gsekg.site import network_view
+    from gsekg.site.corpus import Corpus
     from gsekg.site.data import collect
     from gsekg.site.differences import differences
+    from gsekg.site.lists import differences_page, index_page, timeline_page
     from gsekg.site.markup import jsonld_id, page
     from gsekg.site.ontology import ontology_page
-    from gsekg.site.pages import Corpus, Pages, entity_path, source_path
+    from gsekg.site.pages import Pages, entity_path, source_path
 
     data = collect(engine)
     reader = Corpus(corpus, data.sources)
@@ -68,7 +70,7 @@ def render(engine: Engine, corpus: Path | None) -> tuple[dict[str, bytes], Summa
     for source in data.sources.values():
         files[source_path(source.id)] = pages.source(source)
     found = [d for iri in data.entities for d in differences(data, iri)]
-    files["differences.html"] = pages.differences_page(found)
+    files["differences.html"] = differences_page(pages, found)
     timeline = queries.load("timeline")
     answer = engine.query(timeline.text)
     rows = [
@@ -81,7 +83,7 @@ def render(engine: Engine, corpus: Path | None) -> tuple[dict[str, bytes], Summa
         for when, what, prop, source in answer.rows
         if what is not None
     ]
-    files["timeline.html"] = pages.timeline_page(rows)
+    files["timeline.html"] = timeline_page(pages, rows)
     network = network_view.load(engine)
     drawing = network_view.draw(network, {iri: entity_path(iri) for iri in data.entities})
     files["network.html"] = page(
@@ -93,12 +95,13 @@ def render(engine: Engine, corpus: Path | None) -> tuple[dict[str, bytes], Summa
         scripts=("assets/network.js",),
     )
     files["ontology.html"] = ontology_page(engine)
-    files["index.html"] = pages.index(
+    files["index.html"] = index_page(
+        pages,
         {
             "nodes": len(drawing.nodes),
             "events": len(rows),
             "differences": len(found),
-        }
+        },
     )
     output = {path: text.encode("utf-8") for path, text in sorted(files.items())}
     assets = resources.files("gsekg.site") / "assets"

@@ -1,30 +1,26 @@
-"""The pages of the site: index, one page per entity and per source, differences, timeline.
+"""The pages of things: one per entity and per source article, and the parts they share.
 
-Pages are built from :class:`gsekg.site.data.SiteData` by plain string building;
-every text from the graph or the corpus is escaped (:func:`gsekg.site.markup.esc`).
-Passages are read from the corpus at build time only; nothing of an article is
-stored in the project.
+:class:`Pages` builds them from :class:`gsekg.site.data.SiteData` by plain string
+building; every text from the graph or the corpus is escaped
+(:func:`gsekg.site.markup.esc`). Its links, value cells, source badges, evidence
+blocks and side-by-side tables are reused by the site-wide pages
+(:mod:`gsekg.site.lists`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from gsekg.engines import Term
-from gsekg.errors import InputError
 from gsekg.namespaces import GSE, GSO, PREFIXES, compact
+from gsekg.site.corpus import Corpus
 from gsekg.site.data import (
-    CATEGORIES,
     LABEL_PROPERTIES,
-    OTHER,
     RDF_TYPE,
     Claim,
     Entity,
@@ -34,10 +30,10 @@ from gsekg.site.data import (
     sort_key,
 )
 from gsekg.site.differences import Difference, differences
-from gsekg.site.markup import esc, jsonld_id, page, table, tag
+from gsekg.site.jsonld import claim_jsonld, triples_jsonld
+from gsekg.site.markup import esc, page, table, tag
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
-_XSD_STRING = PREFIXES["xsd"] + "string"
 _ROLE = GSO + "Role"
 _ROLE_LIST = GSO + "RoleList"
 _POST = PREFIXES["org"] + "Post"
@@ -52,8 +48,6 @@ _RANK_NAMES = {
     GSO + "NormalRank": "normal",
     GSO + "DeprecatedRank": "deprecated",
 }
-CONTEXT = 100
-"""Characters of article text shown either side of a cited span."""
 
 
 def slug(name: str) -> str:
@@ -83,65 +77,6 @@ def claim_anchor(claim: Claim) -> str:
 def rank_name(rank: str | None) -> str | None:
     """``preferred``, ``normal``, ``deprecated`` (or the compact IRI of another rank)."""
     return None if rank is None else _RANK_NAMES.get(rank, compact(rank))
-
-
-@dataclass
-class Passage:
-    """Article text around a span: ``before``, the cited ``text``, ``after``."""
-
-    before: str
-    text: str
-    after: str
-
-
-class Corpus:
-    """Reads source articles on demand; remembers which could not be read and why."""
-
-    def __init__(self, folder: Path | None, sources: dict[str, Source]) -> None:
-        self.folder = folder
-        self.sources = sources
-        self.texts: dict[str, str | None] = {}
-        self.problems: dict[str, str] = {}
-
-    def text(self, source_id: str) -> str | None:
-        """The article's text, or ``None`` (no corpus, missing file, wrong checksum)."""
-        if self.folder is None:
-            return None
-        if source_id not in self.texts:
-            self.texts[source_id] = self._read(source_id)
-        return self.texts[source_id]
-
-    def _read(self, source_id: str) -> str | None:
-        from gsekg.provenance import corpus_file, read_article
-
-        assert self.folder is not None
-        path = corpus_file(self.folder, source_id)
-        try:
-            text = read_article(path)
-        except InputError as error:
-            self.problems[source_id] = str(error)
-            return None
-        source = self.sources.get(source_id)
-        if source is not None and source.checksum:
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            if digest != source.checksum.lower():
-                self.problems[source_id] = f"{path}: checksum differs from the graph's record"
-                return None
-        return text
-
-    def passage(self, span: Span) -> Passage | None:
-        """The passage around ``span``, or ``None`` when the article cannot be read."""
-        from gsekg.provenance import passage
-
-        text = self.text(span.source)
-        if text is None:
-            return None
-        try:
-            found = passage(text, (span.start, span.end), CONTEXT)
-        except InputError as error:
-            self.problems[f"{span.source} {span.start}-{span.end}"] = str(error)
-            return None
-        return Passage(found.before, found.text, found.after)
 
 
 class Pages:
@@ -448,7 +383,7 @@ class Pages:
         what = (
             f"{self.link(NamedNode(PREFIXES['roles'] + found.what[6:]), root)} (and narrower roles)"
             if found.is_role
-            else self.prop(NamedNode(_expand(found.what)), root)
+            else self.prop(NamedNode(expand(found.what)), root)
         )
         header = ["value", *(f"{s[:3]} · {self._source_title(s)}" for s in found.sources)]
         rows = []
@@ -520,183 +455,6 @@ class Pages:
         graph += [claim_jsonld(self.data, c) for c in claims]
         return page(source.title, body, root=root, current="", jsonld=graph)
 
-    # Index and lists ---------------------------------------------------------------------------
-
-    def index(self, counts: dict[str, int]) -> str:
-        """The home page: what the site holds, editions, then every entity by category."""
-        data, root = self.data, ""
-        groups: dict[str, list[Entity]] = defaultdict(list)
-        for entity in data.entities.values():
-            groups[entity.category].append(entity)
-        intro = tag(
-            "p",
-            esc(
-                f"{len(data.entities)} entities, {len(data.claims)} claims from "
-                f"{len(data.sources)} source articles. Every fact links to the claims that "
-                "state it and the passages of the articles they cite."
-            ),
-            class_="lead",
-        )
-        sections = [tag("h1", "Global Smart Education Conference: knowledge graph"), intro]
-        sections.append(
-            tag(
-                "ul",
-                "".join(
-                    tag("li", tag("a", esc(label), href=href) + esc(f" — {what}"))
-                    for href, label, what in (
-                        ("network.html", "Partnership network", f"{counts['nodes']} organisations"),
-                        ("timeline.html", "Timeline", f"{counts['events']} dated statements"),
-                        (
-                            "differences.html",
-                            "Where the sources differ",
-                            f"{counts['differences']} subjects and properties",
-                        ),
-                        ("ontology.html", "Ontology", "classes, properties and role kinds"),
-                    )
-                ),
-                class_="tiles",
-            )
-        )
-        sections.append(tag("h2", "Editions", id="editions") + self._editions(groups["edition"]))
-        for key, title, _ in (*CATEGORIES, (*OTHER, "")):
-            if key == "edition" or not groups.get(key):
-                continue
-            items = sorted(groups[key], key=lambda e: (e.label.casefold(), e.iri))
-            sections.append(
-                tag("h2", esc(f"{title} ({len(items)})"), id=key)
-                + tag(
-                    "ul",
-                    "".join(
-                        tag("li", tag("a", esc(e.label), href=entity_path(e.iri))) for e in items
-                    ),
-                    class_="entities",
-                )
-            )
-        sections.append(
-            tag("h2", "Source articles", id="sources")
-            + table(
-                ("id", "title", "claims"),
-                [
-                    (
-                        tag("code", esc(s.id[:3])),
-                        tag("a", esc(s.title), href=source_path(s.id)),
-                        esc(sum(1 for c in data.claims.values() if s.id in c.sources)),
-                    )
-                    for s in data.sources.values()
-                ],
-            )
-        )
-        graph = [
-            {
-                "@id": jsonld_id(e.iri),
-                "@type": [jsonld_id(t) for t in e.types],
-                "skos:prefLabel": e.label,
-            }
-            for e in data.entities.values()
-        ]
-        return page(
-            "Index",
-            "\n".join(sections),
-            root=root,
-            current="index.html",
-            jsonld=graph,
-            description="Editions, organisations, people and outcomes of the GSE conferences",
-        )
-
-    def _editions(self, editions: list[Entity]) -> str:
-        data = self.data
-        rows = []
-        for entity in sorted(editions, key=lambda e: e.iri):
-            subject = NamedNode(entity.iri)
-
-            def first(name: str, subject: NamedNode = subject) -> str:
-                values = data.objects(subject, NamedNode(_expand(name)))
-                return esc(min((data.label(v) for v in values), default=""))
-
-            rows.append(
-                (
-                    tag("a", esc(entity.label), href=entity_path(entity.iri)),
-                    first("schema:startDate"),
-                    first("schema:endDate"),
-                    first("gso:theme"),
-                )
-            )
-        return table(("edition", "start", "end", "theme"), rows)
-
-    def differences_page(self, found: list[Difference]) -> str:
-        """Every difference between sources, grouped by entity."""
-        root = ""
-        parts = [
-            tag("h1", "Where the sources differ"),
-            tag(
-                "p",
-                "Values that two or more source articles give differently for the same thing and "
-                "property (or the same family of roles), side by side: one column per source. "
-                "Nothing is merged; each badge links to the source, with the claim's rank when "
-                "it has one.",
-                class_="lead",
-            ),
-        ]
-        by_subject: dict[str, list[Difference]] = defaultdict(list)
-        for item in found:
-            by_subject[item.subject].append(item)
-        for subject in sorted(by_subject, key=lambda s: (self.data.entities[s].label, s)):
-            parts.append(
-                tag("h2", self.link(NamedNode(subject), root))
-                + "".join(self.difference(d, root, local=False) for d in by_subject[subject])
-            )
-        if not found:
-            parts.append(tag("p", "The sources agree on everything they share."))
-        return page(
-            "Where the sources differ",
-            "\n".join(parts),
-            root=root,
-            current="differences.html",
-            jsonld=[
-                claim_jsonld(self.data, c)
-                for c in sorted(
-                    {c for d in found for r in d.rows for cs in r.claims.values() for c in cs},
-                    key=lambda c: c.iri,
-                )
-            ],
-        )
-
-    def timeline_page(self, rows: Sequence[tuple[str, Term, str, str]]) -> str:
-        """The saved ``timeline`` query's answer, by year, each thing linked to its page."""
-        root = ""
-        by_year: dict[str, list[tuple[str, Term, str, str]]] = defaultdict(list)
-        for row in rows:
-            by_year[row[0][:4]].append(row)
-        parts = [
-            tag("h1", "Timeline"),
-            tag(
-                "p",
-                "Every dated statement across the sources, from the saved query "
-                + tag("code", "timeline")
-                + "; one row per source that gives the date.",
-                class_="lead",
-            ),
-        ]
-        for year in sorted(by_year):
-            table_rows = []
-            for when, what, prop, source in by_year[year]:
-                article = next((s for s in self.data.sources if s.startswith(source)), None)
-                source_cell = (
-                    tag("a", esc(source), href=source_path(article), class_="src")
-                    if article and source
-                    else esc(source)
-                )
-                table_rows.append((esc(when), self.link(what, root), esc(prop), source_cell))
-            parts.append(
-                tag("h2", esc(year), id=f"y{year}")
-                + table(("date", "what", "property", "source"), table_rows, "timeline")
-            )
-        graph = [
-            {"@id": jsonld_id(what.value), "skos:prefLabel": self.data.label(what)}
-            for what in sorted({r[1] for r in rows if isinstance(r[1], NamedNode)}, key=str)
-        ]
-        return page("Timeline", "\n".join(parts), root=root, current="timeline.html", jsonld=graph)
-
 
 _DERIVED = "not stated by a claim: the entity registry, a simple-view rule or inference"
 
@@ -709,77 +467,7 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"<[^>]+>", "", text)
 
 
-def _expand(name: str) -> str:
+def expand(name: str) -> str:
+    """The full IRI of a compact name (``gso:theme``), or the IRI inside ``<…>``."""
     prefix, _, local = name.partition(":")
     return PREFIXES[prefix] + local if prefix in PREFIXES else name.strip("<>")
-
-
-def term_jsonld(term: Term) -> Any:
-    """A JSON-LD value object for ``term`` (``None`` for a blank node or quoted triple)."""
-    if isinstance(term, NamedNode):
-        return {"@id": jsonld_id(term.value)}
-    if isinstance(term, Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == _XSD_STRING:
-            return {"@value": term.value}
-        return {"@value": term.value, "@type": jsonld_id(term.datatype.value)}
-    return None
-
-
-def triples_jsonld(subject: NamedNode, triples: Iterable[Triple]) -> dict[str, Any]:
-    """A node object for ``subject`` holding ``triples`` (those with it as subject)."""
-    node: dict[str, Any] = {"@id": jsonld_id(subject.value)}
-    values: dict[str, list[Any]] = defaultdict(list)
-    for triple in triples:
-        if triple.subject != subject:
-            continue
-        if triple.predicate == RDF_TYPE and isinstance(triple.object, NamedNode):
-            values["@type"].append(jsonld_id(triple.object.value))
-            continue
-        value = term_jsonld(triple.object)
-        if value is not None:
-            values[jsonld_id(triple.predicate.value)].append(value)
-    for key, found in sorted(values.items()):
-        unique = sorted({_json_key(v): v for v in found}.items())
-        node[key] = [v for _, v in unique]
-    return node
-
-
-def _json_key(value: Any) -> str:
-    import json
-
-    return json.dumps(value, sort_keys=True)
-
-
-def claim_jsonld(data: SiteData, claim: Claim) -> dict[str, Any]:
-    """A claim as a named graph node: its triples, sources, spans and rank."""
-    subjects = sorted(
-        {t.subject for t in claim.triples if isinstance(t.subject, NamedNode)}, key=str
-    )
-    node: dict[str, Any] = {
-        "@id": jsonld_id(claim.iri),
-        "@type": "gso:Claim",
-        "@graph": [triples_jsonld(s, claim.triples) for s in subjects],
-        "prov:wasDerivedFrom": [
-            {"@id": jsonld_id(data.sources[s].iri)} for s in claim.sources if s in data.sources
-        ],
-    }
-    evidence = [
-        {
-            "@type": "oa:SpecificResource",
-            "oa:hasSource": {"@id": jsonld_id(data.sources[span.source].iri)},
-            "oa:hasSelector": {
-                "@type": "oa:TextPositionSelector",
-                "oa:start": span.start,
-                "oa:end": span.end,
-            },
-        }
-        for span in claim.spans
-        if span.source in data.sources
-    ]
-    if evidence:
-        node["gso:evidence"] = evidence
-    if claim.rank:
-        node["gso:rank"] = {"@id": jsonld_id(claim.rank)}
-    return node

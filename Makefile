@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench docs graphviz clean
+.PHONY: install demo test bench docs graphviz chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y graphviz; }
+
+## chromium: install headless Chromium (the site's browser test) when it is missing
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
+	  { $$SUDO apt-get update && $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; }
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

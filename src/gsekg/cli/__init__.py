@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ontology",
     "cache",
     "serve",
+    "site",
 )
 
 for _module in COMMAND_MODULES:

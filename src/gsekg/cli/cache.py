@@ -10,6 +10,7 @@ import typer
 
 from gsekg.cli.app import app, command
 from gsekg.cli.options import CacheDirOpt, GraphOptions, graph_options
+from gsekg.cli.output import note
 from gsekg.errors import EngineError
 
 cache_app = typer.Typer(
@@ -22,14 +23,21 @@ app.add_typer(cache_app, name="cache")
 
 @command("info", on=cache_app)
 def info(cache_dir: CacheDirOpt = None) -> None:
-    """List the cached stores: key, build date, quads, size and inputs."""
+    """List the cached stores: key, build date, quads, size, inputs and state.
+
+    Every byte of each store is checked against its build; a damaged one shows
+    ``damaged: WHY`` and is rebuilt by the next command that reads it.
+    """
     from gsekg import store
 
     root = store.cache_root(cache_dir)
     found = store.entries(cache_dir)
+    damaged = sum(1 for entry in found if entry.get("damaged"))
     sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
     for entry in found:
         typer.echo(_line(entry))
+    if damaged:
+        note(f"{damaged} damaged: the next command that reads one moves it aside and rebuilds it")
 
 
 @command("build", on=cache_app)
@@ -72,7 +80,7 @@ def clear(cache_dir: CacheDirOpt = None) -> None:
 
 
 def _line(entry: dict[str, Any]) -> str:
-    """One tab-separated line: key, build date, quads, named graphs, inference, MB, path."""
+    """One tab-separated line: key, build date, quads, graphs, inference, MB, files, state, path."""
     stats = entry.get("stats", {})
     fields = [
         str(entry.get("key", ""))[:16],
@@ -82,6 +90,7 @@ def _line(entry: dict[str, Any]) -> str:
         f"inference={stats.get('inference', 'none')}",
         f"{entry.get('size_bytes', 0) / 1e6:.1f} MB",
         f"{len(entry.get('inputs', []))} files",
+        f"damaged: {entry['damaged']}" if entry.get("damaged") else "ok",
         str(entry.get("path", "")),
     ]
     return "\t".join(fields)

@@ -261,7 +261,7 @@ def oxigraph_children(pid: int) -> list[int]:
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == pid and b"oxigraph" in command.split(b"\0")[0]:
+        if parent == pid and any(a.endswith(b"oxigraph") for a in command.split(b"\0")[:2]):
             found.append(int(entry.name))
     return found
 

@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -106,12 +107,18 @@ class Engines:
         self._lock = threading.Lock()
         self._current: _Engine | None = None
         self._retired: list[_Engine] = []
+        # Engines are started from one long-lived thread: Linux stops a child when the thread
+        # that started it ends (PR_SET_PDEATHSIG), and request threads end with their request.
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gsekg-engine")
 
     def start(self) -> None:
         """Start the first engine process (raises :class:`EngineError` if it cannot start)."""
         self._current = self._spawn()
 
     def _spawn(self) -> _Engine:
+        return self._starter.submit(self._start_one).result()
+
+    def _start_one(self) -> _Engine:
         last: EngineError | None = None
         for _ in range(3):  # the private port may be taken between the probe and the bind
             engine = _Engine(self.location, writable=self.writable, timeout=self.timeout)
@@ -177,6 +184,7 @@ class Engines:
             self._current, self._retired = None, []
         for engine in engines:
             engine.server.stop()
+        self._starter.shutdown(wait=False)
 
 
 class Front(ThreadingHTTPServer):

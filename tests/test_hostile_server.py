@@ -16,9 +16,10 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -27,6 +28,8 @@ from conftest import MINI, RunGsekg
 from gsekg import guard, store
 from gsekg.cli.app import app
 from gsekg.engines import inputs
+from gsekg.errors import InputError
+from gsekg.front import Front, Policy
 
 DEEP = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
 DEEP_PARENS = "SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }"
@@ -123,11 +126,11 @@ def test_limits_let_real_queries_through_and_can_be_set() -> None:
     guard.check_size(unions)
     # brackets, dots and keywords inside strings, IRIs and comments do not count
     guard.check_size(f'SELECT * {{ ?s ?p "{"{" * 500} UNION . ." }} # {"(" * 500}')
-    with pytest.raises(guard.InputError, match="nests brackets 150 deep; the limit is 100"):
+    with pytest.raises(InputError, match="nests brackets 150 deep; the limit is 100"):
         guard.check_size(nested, guard.Limits(max_depth=100))
     os.environ["GSEKG_QUERY_MAX_OPERATORS"] = "10"
     try:
-        with pytest.raises(guard.InputError, match="GSEKG_QUERY_MAX_OPERATORS"):
+        with pytest.raises(InputError, match="GSEKG_QUERY_MAX_OPERATORS"):
             guard.check_size(unions)
     finally:
         del os.environ["GSEKG_QUERY_MAX_OPERATORS"]
@@ -510,3 +513,77 @@ def test_readers_never_race_rebuilds_and_clears(tmp_path: Path) -> None:
     )
     versions = [p for p in cache.glob("*/v*") if p.is_dir()]
     assert len(versions) == 1, versions
+
+
+class NotedFront(Front):
+    """A front that keeps its notes in a list."""
+
+    notes: list[str]
+
+
+@pytest.fixture
+def front_factory(tmp_path: Path) -> Iterator[Callable[..., NotedFront]]:
+    """Start a :class:`gsekg.front.Front` of the mini graph in this process (any free port)."""
+    _, folder = built_store(tmp_path)
+    started: list[NotedFront] = []
+
+    def start(**policy: Any) -> NotedFront:
+        notes: list[str] = []
+        front = NotedFront("127.0.0.1", 0, policy=Policy(**policy), log=notes.append)
+        front.notes = notes
+        front.start_engine(folder)
+        front.serve_in_thread()
+        started.append(front)
+        return front
+
+    yield start
+    for front in started:
+        front.shutdown()
+        front.close()
+
+
+@pytest.mark.server
+def test_updates_go_to_a_private_copy_only_when_allowed(
+    front_factory: Callable[..., NotedFront],
+) -> None:
+    front = front_factory(allow_update=True, timeout=5)
+    count = get("SELECT (COUNT(*) AS ?n) WHERE { <http://e/a> ?p ?o }", 200, "")
+    assert send(front.port, update("INSERT DATA { <http://e/a> <http://e/b> 1 }", 204, ""))[0] in (
+        200,
+        204,
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", front.port, timeout=10)
+    connection.request("GET", count.path, headers={"Accept": "text/csv"})
+    assert connection.getresponse().read().decode().split() == ["n", "1"]
+    connection.close()
+    # LOAD reaches out over the network: it needs --allow-service as well
+    assert send(front.port, update("LOAD <http://127.0.0.1:9/x.ttl>", 403, "")) == (
+        403,
+        "LOAD fetches a document over the network; refused unless SERVICE calls "
+        "(network access) are explicitly allowed too",
+    )
+    # a runaway update replaces the writable engine (one process at a time may open it)
+    runaway = update(
+        "INSERT { ?a <http://e/x> ?o } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?o }",
+        503,
+        "",
+    )
+    assert send(front.port, runaway)[0] == 503
+    assert send(front.port, get(NORMAL, 200, ""))[0] == 200
+    assert front.notes == [
+        "a query ran past the time limit; starting a fresh Oxigraph server to stop it"
+    ]
+
+
+@pytest.mark.server
+def test_an_engine_that_dies_is_restarted_and_said(
+    front_factory: Callable[..., NotedFront],
+) -> None:
+    front = front_factory()
+    assert front.engines is not None and front.engines._current is not None
+    process = front.engines._current.server.process
+    assert process is not None
+    process.kill()
+    process.wait()
+    assert send(front.port, get(NORMAL, 200, ""))[0] == 200
+    assert front.notes == ["the Oxigraph server stopped (exit code -9); restarting it"]

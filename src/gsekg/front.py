@@ -107,6 +107,7 @@ class Engines:
         self._lock = threading.Lock()
         self._current: _Engine | None = None
         self._retired: list[_Engine] = []
+        self._stopped = False
         # Engines are started from one long-lived thread: Linux stops a child when the thread
         # that started it ends (PR_SET_PDEATHSIG), and request threads end with their request.
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gsekg-engine")
@@ -135,7 +136,9 @@ class Engines:
         with self._lock:
             current = self._current
             if current is None:
-                raise RefusedError(503, "the server is stopping")
+                if self._stopped:
+                    raise RefusedError(503, "the server is stopping")
+                current = self._current = self._spawn()  # a restart failed before: try again
             code = current.exit_code()
             if code is not None:
                 self.log(f"the Oxigraph server stopped (exit code {code}); restarting it")
@@ -157,7 +160,10 @@ class Engines:
         """Retire ``old`` (stopped once idle) and start a new current engine (lock held)."""
         self.restarts += 1
         old.retired = True
-        self._retired.append(old)
+        if self.writable:  # one process at a time can open a writable store
+            old.server.stop()
+        else:
+            self._retired.append(old)
         try:
             self._current = self._spawn()
         except EngineError:
@@ -180,6 +186,7 @@ class Engines:
     def stop(self) -> None:
         """Stop every engine process."""
         with self._lock:
+            self._stopped = True
             engines = [*self._retired, *([self._current] if self._current else [])]
             self._current, self._retired = None, []
         for engine in engines:

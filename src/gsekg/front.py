@@ -277,21 +277,8 @@ class Front(ThreadingHTTPServer):
             shutil.rmtree(self._private, ignore_errors=True)
             self._private = None
 
-    def __enter__(self) -> Front:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.shutdown_if_serving()
-        self.close()
-
-    def shutdown_if_serving(self) -> None:
-        """Stop ``serve_forever`` when it runs in another thread."""
-        if getattr(self, "_serving", False):
-            self.shutdown()
-
     def serve_in_thread(self) -> threading.Thread:
-        """Serve from a daemon thread (tests); stop with ``with`` or :meth:`shutdown`."""
-        self._serving = True
+        """Serve from a daemon thread; stop with :meth:`shutdown`, then :meth:`close`."""
         thread = threading.Thread(target=self.serve_forever, daemon=True)
         thread.start()
         return thread
@@ -300,6 +287,8 @@ class Front(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: Front
     protocol_version = "HTTP/1.1"
+    server_version = "gsekg"
+    sys_version = ""
     timeout = CLIENT_SOCKET_TIMEOUT
 
     def do_GET(self) -> None:
@@ -482,13 +471,14 @@ class _Handler(BaseHTTPRequestHandler):
             shutil.copyfileobj(spool, self.wfile, 1 << 16)
 
     def _refuse(self, status: int, message: str) -> None:
+        """Answer ``status`` with ``message``, and close: the body may not have been read."""
         body = f"{message}\n".encode()
+        self.close_connection = True
         with contextlib.suppress(OSError):
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
+            self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

@@ -48,7 +48,7 @@ def serve(
     *,
     graph: GraphOptions,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint (Oxigraph's server).
+    """Serve the graph as a SPARQL 1.1 Protocol endpoint (Oxigraph's server, read-only).
 
     Queries go to http://HOST:PORT/query by GET or POST; results come in the W3C formats
     (JSON, XML, CSV, TSV) the client asks for. Each request is checked first: too large or

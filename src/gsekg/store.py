@@ -362,8 +362,10 @@ def _share(folder: Path) -> bool:
     """Hold a shared lock on ``folder`` for this process; ``False`` if it was just removed."""
     if folder in _held:
         return True
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): open files cannot be deleted there anyway
+        return folder.is_dir()
     path = folder / _READERS
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -382,10 +384,13 @@ def _share(folder: Path) -> bool:
 
 def _remove_if_unused(folder: Path) -> bool:
     """Delete a version folder unless a process holds it; whether it went. Lock held."""
-    import fcntl
-
     if folder in _held:
         return False
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): a folder in use fails to delete
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
     try:
         fd = os.open(folder / _READERS, os.O_RDONLY)
     except FileNotFoundError:

@@ -16,7 +16,6 @@ from gsekg.namespaces import PREFIXES, compact
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
-    from rich.console import Console
 
     from gsekg.engines import QueryResult
 
@@ -63,6 +62,11 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _WRITTEN_WITHOUT_PREFIX = frozenset({_RDF + "type", _RDF + "langString", _XSD_STRING})
 """``a``, ``"x"@en`` and ``"x"`` need no prefix in Turtle, TriG or JSON-LD."""
+
+
+def graph_format_for(path: Path) -> str | None:
+    """The RDF format a file name's extension stands for (``None`` when unknown)."""
+    return _GRAPH_EXTENSIONS.get(path.suffix.lower())
 
 
 def choose_format(kind: str, requested: str | None, output: Path | None, tty: bool) -> str:
@@ -175,23 +179,6 @@ def _markdown(result: QueryResult, limit: int | None) -> str:
         return "| " + " | ".join(escaped) + " |\n"
 
     return line(header) + line(["---"] * len(header)) + "".join(line(r) for r in rows)
-
-
-def print_table(result: QueryResult, console: Console, limit: int | None = None) -> None:
-    """Print ``result`` as a rich table (ASK: ``true``/``false``), row count below."""
-    from rich.table import Table
-    from rich.text import Text
-
-    if result.kind == "ask":
-        console.print("true" if result.boolean else "false", markup=False, highlight=False)
-        return
-    header, rows = _cells(result, limit)
-    table = Table(*header, show_lines=False, highlight=False)
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
-    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
-    console.print(count, style="dim", markup=False, highlight=False)
 
 
 def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:

@@ -34,8 +34,7 @@ def info(cache_dir: CacheDirOpt = None) -> None:
     found = store.entries(cache_dir)
     damaged = sum(1 for entry in found if entry.get("damaged"))
     sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
-    for entry in found:
-        typer.echo(_line(entry))
+    _print(found)
     if damaged:
         note(f"{damaged} damaged: the next command that reads one moves it aside and rebuilds it")
 
@@ -64,7 +63,7 @@ def build(
     built = store.entry(location) if location is not None else None
     if built is None:
         raise EngineError("the cache folder is not writable: the graph was built in memory only")
-    typer.echo(_line(built))
+    _print([built])
 
 
 @command("clear", on=cache_app)
@@ -79,18 +78,47 @@ def clear(cache_dir: CacheDirOpt = None) -> None:
     sys.stderr.write(f"Removed {removed} cached store folders from {store.cache_root(cache_dir)}\n")
 
 
+def _print(entries: list[dict[str, Any]]) -> None:
+    """Tab-separated lines when piped; on a terminal a table without the (long) store paths."""
+    if not sys.stdout.isatty():
+        for entry in entries:
+            typer.echo(_line(entry))
+        return
+    from gsekg.cli.table import show
+
+    header = ("key", "built on", "quads", "graphs", "inference", "MB", "inputs", "state")
+    rows = [(key, built[:10], *rest) for key, built, *rest in (_values(e)[:-1] for e in entries)]
+    show(header, rows)
+
+
 def _line(entry: dict[str, Any]) -> str:
     """One tab-separated line: key, build date, quads, graphs, inference, MB, files, state, path."""
+    key, built, quads, graphs, inference, size, inputs, state, path = _values(entry)
+    return "\t".join(
+        (
+            key,
+            built,
+            f"{quads} quads",
+            f"{graphs} graphs",
+            f"inference={inference}",
+            f"{size:.1f} MB",
+            f"{inputs} files",
+            state,
+            path,
+        )
+    )
+
+
+def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int, str, str]:
     stats = entry.get("stats", {})
-    fields = [
+    return (
         str(entry.get("key", ""))[:16],
         str(entry.get("built_at", "")),
-        f"{stats.get('quads', 0)} quads",
-        f"{stats.get('named_graphs', 0)} graphs",
-        f"inference={stats.get('inference', 'none')}",
-        f"{entry.get('size_bytes', 0) / 1e6:.1f} MB",
-        f"{len(entry.get('inputs', []))} files",
+        int(stats.get("quads", 0)),
+        int(stats.get("named_graphs", 0)),
+        str(stats.get("inference", "none")),
+        round(entry.get("size_bytes", 0) / 1e6, 1),
+        len(entry.get("inputs", [])),
         f"damaged: {entry['damaged']}" if entry.get("damaged") else "ok",
         str(entry.get("path", "")),
-    ]
-    return "\t".join(fields)
+    )

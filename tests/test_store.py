@@ -190,7 +190,8 @@ def test_cache_commands(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     key = store.cache_key(graph_inputs(path))
     assert built.stdout.startswith(key[:16])
-    manifest = json.loads((cache / key / "manifest.json").read_text(encoding="utf-8"))
+    folder = store.entries(cache)[0]["path"]
+    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["stats"]["quads"] == 1
     assert manifest["inputs"] == [{"path": str(path.resolve()), "bytes": path.stat().st_size}]
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])

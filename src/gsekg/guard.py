@@ -1,4 +1,4 @@
-"""Query safety: what a SPARQL text asks for, and a time limit that really stops it.
+"""Query safety: what a SPARQL text asks for, how large it is, and a time limit that stops it.
 
 The text is scanned with comments, strings, IRIs, variables and prefixed names blanked out, so
 a keyword is only found where it is a keyword: ``?delete`` or ``ex:load`` do not count.
@@ -47,6 +47,15 @@ _NOISE = re.compile(
     re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_BRACKET = re.compile(r"[{}()\[\]]")
+_OPERATOR = re.compile(
+    r"""\b(?:UNION|OPTIONAL|MINUS)\b     # graph pattern operators
+    | \|\| | && | != | <= | >=          # expression operators
+    | [=<>+\-*/|^!]
+    | [;,] | (?<![0-9])\.(?![0-9])       # triple pattern separators (not a decimal point)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class Request:
     form: str
     """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or ``UPDATE`` (``""`` when unknown)."""
     service: bool
+    load: bool = False
+    """Whether an update uses LOAD (a fetch over the network)."""
 
     @property
     def is_update(self) -> bool:
@@ -82,16 +93,87 @@ def inspect(sparql: str) -> Request:
     form = next((w for w in words if w in QUERY_FORMS), "")
     if any(w in UPDATE_KEYWORDS for w in words):
         form = "UPDATE"
-    return Request(form=form, service="SERVICE" in words)
+    return Request(form=form, service="SERVICE" in words, load="LOAD" in words)
 
 
-def check(sparql: str, *, allow_update: bool, allow_service: bool) -> Request:
-    """Classify a SPARQL text and refuse what was not allowed.
+@dataclass(frozen=True)
+class Limits:
+    """How large and deep a SPARQL text may be before it reaches an engine.
+
+    The engines parse and evaluate recursively: a few thousand nested groups or chained
+    operators overflow their stack and kill the process. Real queries stay far below these.
+    """
+
+    max_depth: int = 200
+    """Nesting of ``{}``, ``()`` and ``[]``."""
+    max_operators: int = 5000
+    """UNION, OPTIONAL, MINUS, expression operators and triple pattern separators."""
+    max_bytes: int = 1 << 20
+    """Size of the text in UTF-8."""
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        """The defaults, overridden by ``GSEKG_QUERY_MAX_DEPTH``, ``…_OPERATORS``, ``…_BYTES``."""
+        values = {}
+        for name in ("max_depth", "max_operators", "max_bytes"):
+            variable = "GSEKG_QUERY_" + name.upper()
+            text = os.environ.get(variable)
+            if text is None:
+                continue
+            try:
+                values[name] = int(text)
+            except ValueError:
+                raise InputError(f"{variable} must be a whole number, not {text!r}") from None
+            if values[name] < 1:
+                raise InputError(f"{variable} must be at least 1, not {text}")
+        return cls(**values)
+
+
+def check_size(sparql: str, limits: Limits | None = None) -> None:
+    """Refuse a text too large, too deeply nested or with too many operators for the engines.
+
+    Brackets and operators are counted outside strings, IRIs and comments.
 
     Raises:
-        ForbiddenQueryError: an update (INSERT, DELETE, LOAD, CLEAR, …) without ``allow_update``,
-            or a SERVICE call without ``allow_service``.
+        InputError: a limit is exceeded (the message names it and its setting).
     """
+    limits = limits or Limits.from_environment()
+    size = len(sparql.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_bytes:
+        raise InputError(
+            f"the query is {size:,} bytes; the limit is {limits.max_bytes:,} "
+            "(GSEKG_QUERY_MAX_BYTES)"
+        )
+    masked = mask(sparql)
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(masked):
+        depth += 1 if bracket.group() in "{([" else -1
+        deepest = max(deepest, depth)
+    if deepest > limits.max_depth:
+        raise InputError(
+            f"the query nests brackets {deepest} deep; the limit is {limits.max_depth} "
+            "(GSEKG_QUERY_MAX_DEPTH)"
+        )
+    operators = sum(1 for _ in _OPERATOR.finditer(masked))
+    if operators > limits.max_operators:
+        raise InputError(
+            f"the query has {operators:,} operators (UNION, OPTIONAL, &&, +, ., …); "
+            f"the limit is {limits.max_operators:,} (GSEKG_QUERY_MAX_OPERATORS)"
+        )
+
+
+def check(
+    sparql: str, *, allow_update: bool, allow_service: bool, limits: Limits | None = None
+) -> Request:
+    """Classify a SPARQL text and refuse what was not allowed or is too large to parse safely.
+
+    Raises:
+        InputError: the text exceeds ``limits`` (see :func:`check_size`).
+        ForbiddenQueryError: an update (INSERT, DELETE, LOAD, CLEAR, …) without ``allow_update``,
+            or a SERVICE call or LOAD (both reach out over the network) without
+            ``allow_service``.
+    """
+    check_size(sparql, limits)
     request = inspect(sparql)
     if request.is_update and not allow_update:
         raise ForbiddenQueryError(
@@ -101,6 +183,11 @@ def check(sparql: str, *, allow_update: bool, allow_service: bool) -> Request:
     if request.service and not allow_service:
         raise ForbiddenQueryError(
             "SERVICE calls other endpoints over the network; refused unless explicitly allowed"
+        )
+    if request.load and not allow_service:
+        raise ForbiddenQueryError(
+            "LOAD fetches a document over the network; refused unless SERVICE calls "
+            "(network access) are explicitly allowed too"
         )
     return request
 

@@ -3,7 +3,8 @@
 Oxigraph's server implements the SPARQL 1.1 Protocol (GET and POST, content negotiation for
 the W3C result formats: JSON, XML, CSV, TSV) and the Graph Store Protocol, so gsekg starts it
 on the cached store rather than writing a server of its own. ``serve-read-only`` opens the
-RocksDB store read-only, which is safe while gsekg itself reads the same store.
+RocksDB store read-only, which is safe while gsekg itself reads the same store. ``gsekg serve``
+puts :mod:`gsekg.front` in front of it, which checks every request first.
 """
 
 from __future__ import annotations
@@ -120,23 +121,6 @@ class Server:
         self._log.seek(0)
         return " ".join(self._log.read().decode(errors="replace").split())[-500:]
 
-    def wait(self) -> int:
-        """Wait until the server exits; return its exit code.
-
-        Ctrl-C or SIGTERM stop the server too (call from the main thread), so that it never
-        outlives gsekg.
-        """
-        if self.process is None:
-            return 0
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            return self.process.wait()
-        except KeyboardInterrupt:
-            return 0
-        finally:
-            self.stop()
-            signal.signal(signal.SIGTERM, previous)
-
     def stop(self) -> None:
         """Stop the server: terminate, then kill if it does not exit in time."""
         process, self.process = self.process, None
@@ -158,10 +142,6 @@ class Server:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, before exec)

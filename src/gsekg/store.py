@@ -2,18 +2,29 @@
 
 Layout of the cache folder::
 
-    <root>/<key>/store/          the Oxigraph (RocksDB) store, opened read-only
-    <root>/<key>/manifest.json   inputs, counts, build time; written last
-    <root>/index/<stat-key>      memo: file sizes and mtimes -> content key
-    <root>/.build-<key>-*/       a build in progress (or killed)
-    <root>/.lock                 held while building, pruning or clearing
+    <root>/<key>/current                     the version in use (a folder name; replaced atomically)
+    <root>/<key>/<version>/store/            the Oxigraph (RocksDB) store, opened read-only
+    <root>/<key>/<version>/manifest.json     inputs, counts, build time, file fingerprints
+    <root>/<key>/<version>/.readers          share-locked by every process reading the version
+    <root>/index/<stat-key>                  memo: file sizes and mtimes -> content key
+    <root>/.build-<key>-*/                   a build in progress (or killed)
+    <root>/.damaged/<key>-<version>/         damaged stores, moved aside (the newest few kept)
+    <root>/.lock                             held while building, pruning or clearing
 
 ``key`` is a SHA-256 over the gsekg version, the build options and each input file's path
 and bytes, so changed inputs get a new store. A warm run hashes only file metadata (the
-``index`` memo), opens the store read-only and never parses RDF. A build happens in a
-``.build-*`` folder under the lock and is renamed into place, so readers only ever see
-complete stores, concurrent first runs build once, and a killed build leaves the
-previous stores untouched.
+``index`` memo), opens the store read-only and never parses RDF.
+
+A build happens in a ``.build-*`` folder under the lock, is moved to a new version folder and
+then made current by replacing the ``current`` file, so readers only ever see complete stores,
+concurrent first runs build once, and a killed build leaves the previous stores untouched.
+A reader holds a shared lock on its version for its whole run; ``cache build --force`` and
+``cache clear`` delete a version only once they can lock it exclusively, so a reader keeps a
+consistent store (the old one or the new one) while they run.
+
+On open, the store's files are checked against the fingerprints in the manifest (names, sizes,
+modification times, and the content of the small files such as ``CURRENT`` and ``MANIFEST``):
+a damaged store is moved aside and rebuilt, with a note. ``cache info`` checks every byte.
 """
 
 from __future__ import annotations
@@ -23,8 +34,10 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,7 +128,8 @@ def open_store(
 ) -> CachedStore:
     """Open the cached store for ``inputs``, building it first if needed.
 
-    When the cache folder cannot be written, the dataset is built in memory instead.
+    When the cache folder cannot be written, the dataset is built in memory instead (said once
+    on stderr). A damaged cached store is moved aside and rebuilt (said on stderr).
 
     Args:
         inputs: the files, rules and options.
@@ -125,31 +139,38 @@ def open_store(
     root = cache_root(cache_dir)
     stat_key = _stat_key(inputs)
     key = _read_index(root, stat_key)
-    if key is not None and (opened := _open_entry(root / key)) is not None:
+    if key is not None and isinstance(opened := _open_entry(root / key), CachedStore):
         return opened
     key = cache_key(inputs)
-    if (opened := _open_entry(root / key)) is not None:
+    found = _open_entry(root / key)
+    if isinstance(found, CachedStore):
         _write_index(root, stat_key, key)
-        return opened
+        return found
     lock = _lock(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock.acquire()
-    except OSError:  # a read-only cache folder, or another build holding the lock for too long
+    except OSError as error:  # a read-only cache folder, or a lock held for too long
+        _note_once(
+            f"the cache folder {root} cannot be written ({_reason(error)}): "
+            "the graph is built in memory for this run"
+        )
         return build_in_memory(inputs, progress=progress)
     try:
-        opened = _open_entry(root / key)
-        if opened is None:
+        found = _open_entry(root / key)
+        if isinstance(found, Damage):
+            _quarantine(root, found)
+        if not isinstance(found, CachedStore):
             _build_entry(root, key, inputs, progress)
             _prune(root, keep=key, signature=_signature(inputs))
-            opened = _open_entry(root / key)
-            if opened is None:
+            found = _open_entry(root / key)
+            if not isinstance(found, CachedStore):
                 raise EngineError(f"the store built in {root / key} cannot be opened")
-            opened.built = True
+            found.built = True
     finally:
         lock.release()
     _write_index(root, stat_key, key)
-    return opened
+    return found
 
 
 def build_in_memory(inputs: Inputs, *, progress: Progress | None = None) -> CachedStore:
@@ -164,10 +185,24 @@ def build_in_memory(inputs: Inputs, *, progress: Progress | None = None) -> Cach
 
 
 def entries(cache_dir: Path | None = None) -> list[dict[str, Any]]:
-    """The manifests of the cached stores, each with ``path`` and ``size_bytes`` added."""
+    """The manifests of the cached stores, each with ``path``, ``size_bytes`` and ``damaged``.
+
+    ``damaged`` is ``""`` for a sound store, else what is wrong; every byte is checked.
+    """
     root = cache_root(cache_dir)
-    found = (entry(path.parent) for path in sorted(root.glob("*/manifest.json")))
-    return [manifest for manifest in found if manifest is not None]
+    found = []
+    for current in sorted(root.glob(f"*/{_CURRENT}")):
+        folder = _current_version(current.parent)
+        if folder is None:
+            continue
+        manifest = entry(folder)
+        if manifest is None:
+            manifest = {"key": current.parent.name, "path": str(folder), "size_bytes": 0}
+            manifest["damaged"] = "the manifest is missing or unreadable"
+        else:
+            manifest["damaged"] = _damage(folder / "store", manifest, thorough=True) or ""
+        found.append(manifest)
+    return found
 
 
 def entry(folder: Path) -> dict[str, Any] | None:
@@ -180,21 +215,30 @@ def entry(folder: Path) -> dict[str, Any] | None:
 
 
 def clear(cache_dir: Path | None = None) -> int:
-    """Delete every cached store and unfinished build; return how many folders went."""
+    """Delete every cached store and unfinished build; return how many stores went.
+
+    A version a running process still reads is deleted by a later build or clear, once free.
+    """
     root = cache_root(cache_dir)
     if not root.is_dir():
         return 0
     with _lock(root):
-        doomed = [p for p in root.iterdir() if p.is_dir()]
-        for path in doomed:
+        removed = 0
+        for current in root.glob(f"*/{_CURRENT}"):
+            current.unlink(missing_ok=True)
+            removed += 1
+        for path in [*root.glob(f"{_BUILD_PREFIX}*"), root / "index", root / _DAMAGED]:
             shutil.rmtree(path, ignore_errors=True)
-    return len(doomed)
+        _collect(root)
+    return removed
 
 
 def build_entry(
     inputs: Inputs, *, cache_dir: Path | None = None, progress: Progress | None = None
 ) -> Path:
-    """Build (or rebuild) the cached store for ``inputs``; return its folder.
+    """Build (or rebuild) the cached store for ``inputs``; return its version folder.
+
+    Processes reading the previous version keep it until they finish.
 
     Raises:
         EngineError: the cache folder cannot be written.
@@ -206,18 +250,41 @@ def build_entry(
         root.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except OSError as error:
-        raise EngineError(f"cannot build the store in {root}: {error.strerror or error}") from None
+        raise EngineError(f"cannot build the store in {root}: {_reason(error)}") from None
     try:
-        _build_entry(root, key, inputs, progress)
+        folder = _build_entry(root, key, inputs, progress)
         _prune(root, keep=key, signature=_signature(inputs))
     finally:
         lock.release()
     _write_index(root, _stat_key(inputs), key)
-    return root / key
+    return folder
 
 
-def _build_entry(root: Path, key: str, inputs: Inputs, progress: Progress | None) -> None:
-    """Build into a fresh ``.build-*`` folder and rename it to ``<root>/<key>`` (lock held)."""
+@dataclass(frozen=True)
+class Damage:
+    """A cached version that fails its check: where, and what is wrong."""
+
+    folder: Path
+    reason: str
+
+
+_CURRENT = "current"
+_READERS = ".readers"
+_DAMAGED = ".damaged"
+KEEP_DAMAGED = 2
+"""Damaged stores kept aside for inspection; older ones are deleted."""
+SMALL_FILE = 1 << 16
+"""Files up to this size (CURRENT, MANIFEST, OPTIONS, …) have their content checked on open."""
+_held: dict[Path, int] = {}
+"""Version folders this process reads -> the descriptor holding their shared lock."""
+_said: set[str] = set()
+
+
+def _build_entry(root: Path, key: str, inputs: Inputs, progress: Progress | None) -> Path:
+    """Build into a fresh ``.build-*`` folder, move it to a new version and make it current.
+
+    Called with the lock held. Returns the version folder.
+    """
     from gsekg.build import build
 
     for stale in root.glob(f"{_BUILD_PREFIX}*"):
@@ -236,49 +303,233 @@ def _build_entry(root: Path, key: str, inputs: Inputs, progress: Progress | None
         store.optimize()
         store.flush()
         del store  # closes the database before the folder moves
-        _write_json(workdir / "manifest.json", _manifest(inputs, key, stats.as_dict()))
-        target = root / key
-        if target.exists():
-            shutil.rmtree(target)
-        os.rename(workdir, target)
+        manifest = _manifest(inputs, key, stats.as_dict())
+        manifest["files"] = _fingerprints(workdir / "store", thorough=True)
+        _write_json(workdir / "manifest.json", manifest)
+        (workdir / _READERS).touch()
+        version = f"v{time.time_ns()}-{os.getpid()}"
+        (root / key).mkdir(exist_ok=True)
+        os.rename(workdir, root / key / version)
+        write_bytes(root / key / _CURRENT, version.encode("ascii"))
     except OSError as error:
         shutil.rmtree(workdir, ignore_errors=True)
         raise EngineError(f"cannot build the store in {root}: {error}") from None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+    _collect(root)
+    return root / key / version
 
 
-def _open_entry(entry: Path) -> CachedStore | None:
-    """The store of a complete cache entry, or ``None`` when there is none."""
-    manifest = _read_json(entry / "manifest.json")
-    if manifest is None or manifest.get("format") != CACHE_FORMAT:
-        return None
+def _current_version(entry: Path) -> Path | None:
+    """The version folder ``entry/current`` names, or ``None``."""
     try:
-        store = Store.read_only(str(entry / "store"))
-    except OSError:
+        version = (entry / _CURRENT).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
         return None
-    return CachedStore(store, entry, manifest)
+    if not version or "/" in version or version.startswith("."):
+        return None
+    return entry / version
+
+
+def _open_entry(entry: Path) -> CachedStore | Damage | None:
+    """The current store of a cache entry, what is wrong with it, or ``None`` if there is none.
+
+    The version is share-locked first (and the lock kept for the process's life), so that a
+    rebuild or a clear cannot delete it while this process reads it.
+    """
+    for _ in range(20):  # a rebuild may replace the version between reading and locking
+        folder = _current_version(entry)
+        if folder is None:
+            return None
+        if not _share(folder):
+            continue
+        manifest = _read_json(folder / "manifest.json")
+        if manifest is None or manifest.get("format") != CACHE_FORMAT:
+            return None
+        reason = _damage(folder / "store", manifest, thorough=False)
+        if reason is not None:
+            return Damage(folder, reason)
+        try:
+            store = Store.read_only(str(folder / "store"))
+        except (OSError, RuntimeError, ValueError) as error:
+            return Damage(folder, f"Oxigraph cannot open it: {' '.join(str(error).split())}")
+        return CachedStore(store, folder, manifest)
+    return None
+
+
+def _share(folder: Path) -> bool:
+    """Hold a shared lock on ``folder`` for this process; ``False`` if it was just removed."""
+    if folder in _held:
+        return True
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): open files cannot be deleted there anyway
+        return folder.is_dir()
+    path = folder / _READERS
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if os.fstat(fd).st_ino != os.stat(path).st_ino:
+            raise FileNotFoundError(path)
+    except OSError:
+        os.close(fd)
+        return False
+    _held[folder] = fd
+    return True
+
+
+def _remove_if_unused(folder: Path) -> bool:
+    """Delete a version folder unless a process holds it; whether it went. Lock held."""
+    if folder in _held:
+        return False
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): a folder in use fails to delete
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
+    try:
+        fd = os.open(folder / _READERS, os.O_RDONLY)
+    except FileNotFoundError:
+        shutil.rmtree(folder, ignore_errors=True)  # a version without readers file: unfinished
+        return True
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    try:
+        (folder / _READERS).unlink()  # a reader that opened it before now sees it gone
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(fd)
+    return True
+
+
+def _collect(root: Path) -> None:
+    """Delete every version that is not current and not in use, and empty entries. Lock held."""
+    for entry in [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]:
+        if entry.name == "index":
+            continue
+        current = _current_version(entry)
+        for version in entry.iterdir():
+            if version.is_dir() and version != current:
+                _remove_if_unused(version)
+        if current is None:
+            (entry / _CURRENT).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                entry.rmdir()
+
+
+def _quarantine(root: Path, damage: Damage) -> None:
+    """Move a damaged version aside (keeping the newest few) and say so. Lock held."""
+    aside = root / _DAMAGED / f"{damage.folder.parent.name[:16]}-{damage.folder.name}"
+    try:
+        aside.parent.mkdir(exist_ok=True)
+        os.rename(damage.folder, aside)
+    except OSError:
+        aside = damage.folder
+        shutil.rmtree(damage.folder, ignore_errors=True)
+    (damage.folder.parent / _CURRENT).unlink(missing_ok=True)
+    moved = [p for p in (root / _DAMAGED).glob("*") if p.is_dir()]
+    for old in sorted(moved, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_DAMAGED:]:
+        shutil.rmtree(old, ignore_errors=True)
+    _note(
+        f"the cached store {damage.folder} was damaged ({damage.reason}); "
+        f"moved it to {aside} and rebuilt it"
+    )
+
+
+def _fingerprints(store: Path, *, thorough: bool) -> dict[str, list[int]]:
+    """``name -> [size, mtime_ns, crc32]`` of the database files (crc32: small files only,
+    or every file when ``thorough``; ``-1`` when not computed).
+
+    RocksDB's info log and lock file change on every open and are left out.
+    """
+    found = {}
+    for path in sorted(store.iterdir()):
+        name = path.name
+        if name.startswith("LOG") or name == "LOCK" or not path.is_file():
+            continue
+        st = path.stat()
+        crc = _crc32(path) if thorough or st.st_size <= SMALL_FILE else -1
+        found[name] = [st.st_size, st.st_mtime_ns, crc]
+    return found
+
+
+def _damage(store: Path, manifest: dict[str, Any], *, thorough: bool) -> str | None:
+    """What is wrong with the store's files compared with the manifest, or ``None``."""
+    expected = manifest.get("files")
+    if not isinstance(expected, dict):
+        return "its manifest lists no files"
+    for name, recorded in sorted(expected.items()):
+        path = store / name
+        try:
+            st = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        size, mtime, crc = recorded
+        if st.st_size != size:
+            return f"{name} changed size"
+        if thorough or st.st_size <= SMALL_FILE:
+            if _crc32(path) != crc:
+                return f"{name} changed"
+        elif st.st_mtime_ns != mtime:
+            return f"{name} was modified"
+    return None
+
+
+def _crc32(path: Path) -> int:
+    value = 0
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                value = zlib.crc32(chunk, value)
+    except OSError:
+        return -1
+    return value
 
 
 def _prune(root: Path, *, keep: str, signature: str) -> None:
-    """Delete the stores ``keep`` supersedes, and the oldest beyond :data:`MAX_ENTRIES`.
+    """Retire the entries ``keep`` supersedes, and the oldest beyond :data:`MAX_ENTRIES`.
 
-    A store is superseded when it was built from the same paths with the same options.
-    Called with the lock held.
+    An entry is superseded when it was built from the same paths with the same options.
+    Called with the lock held; versions still read elsewhere go when they are free.
     """
     others = []
-    for manifest_path in root.glob("*/manifest.json"):
-        manifest = _read_json(manifest_path) or {}
-        entry = manifest_path.parent
+    for current in root.glob(f"*/{_CURRENT}"):
+        entry = current.parent
         if entry.name == keep:
             continue
+        folder = _current_version(entry)
+        manifest = (_read_json(folder / "manifest.json") if folder else None) or {}
         if manifest.get("signature") == signature:
-            shutil.rmtree(entry, ignore_errors=True)
+            current.unlink(missing_ok=True)
         else:
-            others.append((manifest_path.stat().st_mtime, entry))
-    for _, entry in sorted(others, reverse=True)[MAX_ENTRIES - 1 :]:
-        shutil.rmtree(entry, ignore_errors=True)
+            others.append((current.stat().st_mtime, current))
+    for _, current in sorted(others, reverse=True)[MAX_ENTRIES - 1 :]:
+        current.unlink(missing_ok=True)
+    _collect(root)
+
+
+def _note(message: str) -> None:
+    """A message for people on stderr (the core's only one: the cache repairs itself)."""
+    sys.stderr.write(f"Note: {message}\n")
+
+
+def _note_once(message: str) -> None:
+    if message not in _said:
+        _said.add(message)
+        _note(message)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _manifest(inputs: Inputs, key: str, stats: dict[str, Any]) -> dict[str, Any]:

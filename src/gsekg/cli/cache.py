@@ -10,6 +10,7 @@ import typer
 
 from gsekg.cli.app import app, command
 from gsekg.cli.options import CacheDirOpt, GraphOptions, graph_options
+from gsekg.cli.output import note
 from gsekg.errors import EngineError
 
 cache_app = typer.Typer(
@@ -22,13 +23,20 @@ app.add_typer(cache_app, name="cache")
 
 @command("info", on=cache_app)
 def info(cache_dir: CacheDirOpt = None) -> None:
-    """List the cached stores: key, build date, quads, size and inputs."""
+    """List the cached stores: key, build date, quads, size, inputs and state.
+
+    Every byte of each store is checked against its build; a damaged one shows
+    ``damaged: WHY`` and is rebuilt by the next command that reads it.
+    """
     from gsekg import store
 
     root = store.cache_root(cache_dir)
     found = store.entries(cache_dir)
+    damaged = sum(1 for entry in found if entry.get("damaged"))
     sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
     _print(found)
+    if damaged:
+        note(f"{damaged} damaged: the next command that reads one moves it aside and rebuilds it")
 
 
 @command("build", on=cache_app)
@@ -78,14 +86,14 @@ def _print(entries: list[dict[str, Any]]) -> None:
         return
     from gsekg.cli.table import show
 
-    header = ("key", "built on", "quads", "graphs", "inference", "MB", "inputs")
+    header = ("key", "built on", "quads", "graphs", "inference", "MB", "inputs", "state")
     rows = [(key, built[:10], *rest) for key, built, *rest in (_values(e)[:-1] for e in entries)]
     show(header, rows)
 
 
 def _line(entry: dict[str, Any]) -> str:
-    """One tab-separated line: key, build date, quads, named graphs, inference, MB, path."""
-    key, built, quads, graphs, inference, size, inputs, path = _values(entry)
+    """One tab-separated line: key, build date, quads, graphs, inference, MB, files, state, path."""
+    key, built, quads, graphs, inference, size, inputs, state, path = _values(entry)
     return "\t".join(
         (
             key,
@@ -95,12 +103,13 @@ def _line(entry: dict[str, Any]) -> str:
             f"inference={inference}",
             f"{size:.1f} MB",
             f"{inputs} files",
+            state,
             path,
         )
     )
 
 
-def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int, str]:
+def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int, str, str]:
     stats = entry.get("stats", {})
     return (
         str(entry.get("key", ""))[:16],
@@ -110,5 +119,6 @@ def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int,
         str(stats.get("inference", "none")),
         round(entry.get("size_bytes", 0) / 1e6, 1),
         len(entry.get("inputs", [])),
+        f"damaged: {entry['damaged']}" if entry.get("damaged") else "ok",
         str(entry.get("path", "")),
     )

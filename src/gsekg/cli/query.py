@@ -43,7 +43,11 @@ def resolve(query: str) -> Source:
     from gsekg import queries
 
     if query == "-":
-        return Source(_non_empty(sys.stdin.read(), "stdin"), "<stdin>")
+        try:
+            text = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read the query from stdin: {reason(error)}") from None
+        return Source(_non_empty(text, "stdin"), "<stdin>")
     if not query.strip():
         raise InputError("empty query")
     path = Path(query)

@@ -139,7 +139,10 @@ class NameIndex:
         elif not colon:
             candidates.append(GSE + name)
         for candidate in candidates:
-            iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
+            try:
+                iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
+            except ValueError:  # not an IRI ({ | \\ ^ " or control characters): just a name
+                iri = None
             if iri is not None and (iri in self.snapshot.out or iri in self.snapshot.into):
                 return iri
         return None

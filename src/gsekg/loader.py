@@ -54,6 +54,13 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             rdf_format(path)
             files.append(path)
+        elif path.exists():
+            raise InputError(
+                f"{path}: not a regular file or folder (a device, FIFO or socket); "
+                "gsekg reads RDF from files"
+            )
+        elif path.is_symlink():
+            raise InputError(f"{path}: a symbolic link to nothing (broken link)")
         else:
             raise InputError(f"{path}: no such file or folder")
     return files

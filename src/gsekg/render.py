@@ -186,12 +186,36 @@ def print_table(result: QueryResult, console: Console, limit: int | None = None)
         console.print("true" if result.boolean else "false", markup=False, highlight=False)
         return
     header, rows = _cells(result, limit)
-    table = Table(*header, show_lines=False, highlight=False)
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
+    if too_narrow(console.width, len(header)):
+        print_records(console, header, rows)
+    else:
+        table = Table(*header, show_lines=False, highlight=False)
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
     count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     console.print(count, style="dim", markup=False, highlight=False)
+
+
+NARROWEST_COLUMN = 8
+"""Columns (text, padding and border) a table column needs to show anything readable."""
+
+
+def too_narrow(width: int, columns: int) -> bool:
+    """Whether a table of ``columns`` columns would be cells too narrow to read."""
+    return width < NARROWEST_COLUMN * columns + 1
+
+
+def print_records(
+    console: Console, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """Rows as records, ``name: value`` on a line each, for a terminal too narrow for a table."""
+    from rich.text import Text
+
+    for number, row in enumerate(rows, 1):
+        console.print(Text(f"[{number}]", style="bold"))
+        for name, value in zip(header, row, strict=True):
+            console.print(Text(f"{name}: {'' if value is None else value}"))
 
 
 def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:

@@ -145,4 +145,7 @@ def main() -> None:
         sys.stdout = ClosedStream("stdout")
     if sys.stdin is None:
         sys.stdin = ClosedStream("stdin")
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    if not encoding.startswith("utf") and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")  # e.g. PYTHONIOENCODING=ascii
     app()

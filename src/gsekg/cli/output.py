@@ -84,16 +84,24 @@ def print_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
 
 
 def print_table(title: str | None, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """A rich table on stdout; cells are plain text, never markup."""
+    """A rich table on stdout; cells are plain text, never markup (records when too narrow)."""
     from rich.table import Table
     from rich.text import Text
 
+    from gsekg.render import print_records, too_narrow
+
+    out = console()
+    if too_narrow(out.width, len(header)):
+        if title:
+            out.print(Text(title, style="bold"))
+        print_records(out, header, rows)
+        return
     table = Table(title=title, title_justify="left", highlight=False)
     for name in header:
         table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*(Text(str(v)) for v in row))
-    console().print(table)
+    out.print(table)
 
 
 def print_rows(

@@ -141,7 +141,7 @@ class NameIndex:
         for candidate in candidates:
             try:
                 iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
-            except ValueError:  # not an IRI ({ | \\ ^ " or control characters): just a name
+            except ValueError:  # not an IRI (braces, pipes, quotes, control characters): a name
                 iri = None
             if iri is not None and (iri in self.snapshot.out or iri in self.snapshot.into):
                 return iri

@@ -11,6 +11,7 @@ from typing import IO, cast
 from pyoxigraph import Quad, RdfFormat, parse
 
 from gsekg.errors import InputError
+from gsekg.limits import TOKEN_LIMIT_MB, check_tree_file
 
 FORMATS: dict[str, RdfFormat] = {
     ".ttl": RdfFormat.TURTLE,
@@ -23,6 +24,9 @@ FORMATS: dict[str, RdfFormat] = {
     ".jsonld": RdfFormat.JSON_LD,
     ".n3": RdfFormat.N3,
 }
+
+_TREE_SYNTAXES = {RdfFormat.JSON_LD: "json-ld", RdfFormat.RDF_XML: "rdf-xml"}
+"""Syntaxes parsed recursively: bounded in size and depth before parsing."""
 
 _POSITION = re.compile(
     r"^(?:Parser )?error at "
@@ -80,6 +84,8 @@ def parse_file(path: Path, source: io.RawIOBase | None = None) -> Iterator[Quad]
     """
     fmt = rdf_format(path)
     try:
+        if fmt in _TREE_SYNTAXES:
+            check_tree_file(path, _TREE_SYNTAXES[fmt])
         if source is None:
             yield from parse(path=path, format=fmt, base_iri=base_iri(path))
         else:
@@ -88,6 +94,11 @@ def parse_file(path: Path, source: io.RawIOBase | None = None) -> Iterator[Quad]
         raise syntax_error(str(path), error, _read_text(path)) from None
     except OSError as error:
         raise unreadable(path, error) from None
+    except MemoryError:  # pyoxigraph: "Reached the buffer maximal size"
+        raise InputError(
+            f"{path}: a single term (a literal or IRI) is longer than {TOKEN_LIMIT_MB} MB, "
+            "the parser's limit"
+        ) from None
 
 
 def unreadable(path: Path, error: OSError) -> InputError:

@@ -35,6 +35,20 @@ class Source:
 
 
 def resolve(query: str) -> Source:
+    """The query QUERY names (see :func:`_resolve`), refused when larger than the size limit.
+
+    Raises:
+        InputError: Empty, too large, or an unreadable or missing file.
+        NotFoundError: A bare word that names no saved query.
+    """
+    from gsekg.limits import check_query_size
+
+    source = _resolve(query)
+    check_query_size(source.text, source.origin)
+    return source
+
+
+def _resolve(query: str) -> Source:
     """Decide what QUERY names: ``-`` is stdin, then an existing file, then a saved query name,
     then inline SPARQL. A bare word that is none of these is an unknown saved query.
 
@@ -43,10 +57,11 @@ def resolve(query: str) -> Source:
         NotFoundError: A bare word that names no saved query.
     """
     from gsekg import queries
+    from gsekg.limits import max_query_bytes
 
     if query == "-":
         try:
-            text = sys.stdin.read()
+            text = sys.stdin.read(max_query_bytes() + 1)  # past the limit: refused anyway
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read the query from stdin: {reason(error)}") from None
         return Source(_non_empty(text, "stdin"), "<stdin>")

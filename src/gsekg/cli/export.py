@@ -10,7 +10,7 @@ import typer
 
 from gsekg.cli.app import command
 from gsekg.cli.options import GraphOptions, graph_options
-from gsekg.cli.output import write_output
+from gsekg.cli.output import note, write_output
 from gsekg.render import GraphFormat
 
 
@@ -60,5 +60,5 @@ def export_command(
 
     chosen = choose_format("graph", fmt, output, tty=False)
     with replace(graph, no_inference=not inferred).open() as opened:
-        payload = export_bytes(opened, chosen, provenance=provenance)
+        payload = export_bytes(opened, chosen, provenance=provenance, on_note=note)
     write_output(payload, output)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,15 +89,10 @@ def _open_atomic(path: Path, mode: str, encoding: str) -> Iterator[IO[str] | IO[
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: folder {folder} does not exist")
     sweep_stale(folder)
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            dir=folder, prefix=f".{target.name}{TEMP_MARK}", suffix=TEMP_SUFFIX
-        )
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror}") from error
-    temp = Path(temp_name)
+    made: list[Path] = []
     try:
         with _failing_as_input_error(path):
+            fd = _create_temp(folder, target.name, made)
             text = mode == "w"
             with os.fdopen(
                 fd, mode, encoding=encoding if text else None, newline="\n" if text else None
@@ -105,12 +100,29 @@ def _open_atomic(path: Path, mode: str, encoding: str) -> Iterator[IO[str] | IO[
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
-            _keep_mode(status, temp)
-            os.replace(temp, target)
+            _keep_mode(status, made[-1])
+            os.replace(made[-1], target)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        for temp in made:
+            temp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+def _create_temp(folder: Path, name: str, made: list[Path]) -> int:
+    """Create ``.NAME.gsekg-RANDOM.tmp`` in ``folder`` and open it.
+
+    Its path goes into ``made`` *before* it is created, so that a signal arriving just
+    after creation still finds it to remove.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        made.append(folder / f".{name}{TEMP_MARK}{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        try:
+            return os.open(made[-1], flags, 0o600)
+        except FileExistsError:
+            made.pop()
+    raise FileExistsError(f"no free temporary file name in {folder}")
 
 
 def _straight_through(target: Path, mode: str, encoding: str) -> Iterator[IO[str] | IO[bytes]]:

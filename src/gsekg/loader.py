@@ -48,13 +48,20 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     """The RDF files named by ``paths``: files as given, folders searched recursively.
 
     Inside a folder only files with a known RDF extension are taken, in a stable order.
+
+    Raises:
+        InputError: a path that is missing, not a file or folder, or a folder without RDF.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
             )
+            if not found:
+                known = " ".join(sorted(FORMATS))
+                raise InputError(f"{path}: a folder with no RDF file in it (looked for {known})")
+            files += found
         elif path.is_file():
             rdf_format(path)
             files.append(path)

@@ -8,6 +8,7 @@ Exit codes: 0 fine (a note is allowed), 1 bad input, 2 usage, 4 engine or timeou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -111,12 +112,17 @@ CASES: dict[str, Case] = {
     "timeout -1": q("ASK {}", "--timeout", "-1", code=2, message="--timeout"),
     # -o targets (issue 13)
     "query -o read-only file": q("ASK {}", "-o", "@readonly", message="read-only"),
-    "export -o read-only file": other("export", "-o", "@readonly", message="read-only"),
+    "export -o read-only file": other("export", "-o", "@readonly_ttl", message="read-only"),
     "-o symbolic link loop": q("ASK {}", "-o", "@loop", message="cannot write"),
-    "query -o /dev/full": q(
-        "ASK {}", "-f", "csv", "-o", "/dev/full", message="No space left on device"
+    "query -o out.xyz": q("ASK {}", "-o", "@workspace/out.xyz", message="extension .xyz"),
+    "export -o out.xyz": other("export", "-o", "@workspace/out.xyz", message="use --format"),
+    "SELECT -o out.ttl": q("editions", "-o", "@workspace/out.ttl", message="SELECT/ASK result"),
+    # -o onto a device: a private copy of /dev/full, never the real one (a regression
+    # would replace the device with a regular file)
+    "query -o a full device": q(
+        "ASK {}", "-f", "csv", "-o", "@full", message="No space left on device"
     ),
-    "export -o /dev/full": other("export", "-o", "/dev/full", message="No space left on device"),
+    "export -o a full device": other("export", "-o", "@full", message="No space left on device"),
     # stdout full or closed, stdin closed (issues 11 and 13)
     "export > /dev/full": other("export", stdout="full", message="No space left on device"),
     "query > /dev/full": q("editions", stdout="full", message="No space left on device"),
@@ -246,6 +252,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "shadow": ("shadow", SECRET + "\n"),
         "secret_txt": ("secret.txt", SECRET + "\n"),
         "readonly": ("readonly.csv", "old\n"),
+        "readonly_ttl": ("readonly.ttl", "old\n"),
         "clique": (
             "clique.nt",
             "".join(
@@ -253,7 +260,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             ),
         ),
     }
-    names = {}
+    names = {"workspace": str(root)}
     for key, (name, text) in texts.items():
         (root / name).write_text(text, encoding="utf-8")
         names[key] = str(root / name)
@@ -261,6 +268,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         handle.write('<http://e/s> <http://e/p> "' + "x" * 50_000_000 + '" .\n')
     names["bigliteral"] = str(root / "big.nt")
     (root / "readonly.csv").chmod(0o444)
+    (root / "readonly.ttl").chmod(0o444)
     os.mkfifo(root / "fifo.ttl")
     names["fifo"] = str(root / "fifo.ttl")
     (root / "devlink.ttl").symlink_to("/dev/null")
@@ -269,6 +277,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     names["broken"] = str(root / "broken.ttl")
     (root / "loop.csv").symlink_to(root / "loop.csv")
     names["loop"] = str(root / "loop.csv")
+    with contextlib.suppress(OSError):
+        os.mknod(root / "full", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        names["full"] = str(root / "full")
     for folder in ("emptydir", "textdir"):
         (root / folder).mkdir()
         names[folder] = str(root / folder)
@@ -277,6 +288,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def arguments(case: Case, files: dict[str, str]) -> list[str]:
+    missing = [m[1] for a in case.args if (m := re.match(r"^@(\w+)", a)) and m[1] not in files]
+    if missing:
+        pytest.skip(f"cannot create @{missing[0]} here (device nodes need root)")
     args = [re.sub(r"^@(\w+)", lambda m: files[m[1]], a) for a in case.args]
     return [*args, "--data", str(MINI)] if case.data and "--data" not in args else args
 

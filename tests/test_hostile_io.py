@@ -590,3 +590,26 @@ def test_o_onto_a_full_filesystem_keeps_the_old_file(
     assert result.stderr.splitlines() == [f"Error: cannot write {out}: No space left on device"]
     assert out.read_text() == "old\n"
     assert [p.name for p in tiny_disk.iterdir()] == ["out.txt"]
+
+
+def test_sigterm_during_a_cache_build_leaves_no_build_folder(
+    big_data: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [*PYTHON, "query", "ASK {}", "--data", str(big_data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "GSEKG_CACHE_DIR": str(cache)},
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if any(cache.glob(".build-*")):
+            time.sleep(0.2)
+            process.send_signal(signal.SIGTERM)
+            break
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert stderr.splitlines() == ["Error: terminated (SIGTERM); unfinished output was removed"]
+    assert [p.name for p in cache.iterdir()] == [".lock"]

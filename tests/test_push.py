@@ -3,6 +3,11 @@ survives every push variant, and only ``--replace-all --yes`` replaces the whole
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +28,7 @@ OTHER = (
     "<http://example.org/d> <http://example.org/p> <http://example.org/default> .\n"
 )
 OURS = "https://w3id.org/gsekg/claim/000-jemni-post"
+PYTHON = [sys.executable, "-m", "gsekg"]
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +204,42 @@ def test_replace_all_is_refused_without_a_terminal(run_gsekg: RunGsekg, tmp_path
     )
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1].startswith("Error: --replace-all deletes every graph")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("answer", "code", "state"),
+    [("n", 1, (True, True, False)), ("", 1, (True, True, False)), ("y", 0, (False, False, True))],
+    ids=["no", "default is no", "yes"],
+)
+def test_replace_all_asks_on_a_terminal(
+    server: Server, cache_dir: Path, answer: str, code: int, state: tuple[bool, bool, bool]
+) -> None:
+    script = shutil.which("script")
+    if script is None:
+        pytest.skip("script(1) is not installed: no way to give push a terminal")
+    reset(server)
+    command = shlex.join(
+        [
+            *PYTHON,
+            "push",
+            "--endpoint",
+            server.base + "/store",
+            "--data",
+            str(MINI),
+            "--replace-all",
+        ]
+    )
+    done = subprocess.run(
+        [script, "-qec", command, "/dev/null"],
+        input=answer + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == code, done.stdout
+    assert "Delete everything at" in done.stdout
+    assert ("not confirmed; nothing was sent" in done.stdout) == (code == 1)
+    assert tuple(holds(server).values()) == state

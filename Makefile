@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/gsekg why gse:gse2023 gso:theme
 	$(BIN)/gsekg path NetDragon ALECSO
 	$(BIN)/gsekg network central --by betweenness --top 5
+	$(BIN)/gsekg search OER --limit 3
 
 ## test: install, lint, type-check and run the test suite
 test: $(STAMP)

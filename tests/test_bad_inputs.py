@@ -151,7 +151,7 @@ CASES: dict[str, Case] = {
     "why unknown entity": Case(("why", "gse:nope"), 5, "gse:nope"),
     # the queries group
     "queries show without name": other("queries", "show", code=2, message="Missing argument"),
-    "queries unknown command": other("queries", "bogus", code=2, message="No such command"),
+    "queries unknown name": other("queries", "bogus", code=5, message="no saved query"),
 }
 
 FILES = {

@@ -122,7 +122,7 @@ def test_cli_search_tsv_when_piped(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "Net Dragon", "--limit", "2")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split("\t") == ["score", "entity", "label", "matched", "kind", "types"]
+    assert lines[0].split("\t") == ["score", "entity", "label", "field", "matched"]
     assert lines[1].split("\t")[1:3] == ["gse:netdragon", "NetDragon"]
     assert len(lines) <= 3
 
@@ -131,7 +131,7 @@ def test_cli_search_json(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "aslecso", "-f", "json")
     assert code == 0
     first = json.loads(out)[0]
-    assert (first["entity"], first["matched"], first["kind"]) == (
+    assert (first["entity"], first["matched"], first["field"]) == (
         "gse:alecso",
         "ASLECSO",
         "misspelling",
@@ -141,8 +141,8 @@ def test_cli_search_json(runner: CliRunner) -> None:
 def test_cli_search_nothing_found_is_a_note(runner: CliRunner) -> None:
     code, out, err = invoke(runner, "zzzzqqqq")
     assert code == 0
-    assert out.splitlines() == ["score\tentity\tlabel\tmatched\tkind\ttypes"]
-    assert "no name resembles" in err
+    assert out.splitlines() == ["score\tentity\tlabel\tfield\tmatched"]
+    assert "no good match" in err
 
 
 def test_cli_search_rejects_a_bad_format(runner: CliRunner) -> None:

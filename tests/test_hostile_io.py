@@ -115,7 +115,9 @@ CASES: dict[str, Case] = {
     "export -o read-only file": other("export", "-o", "@readonly_ttl", message="read-only"),
     "-o symbolic link loop": q("ASK {}", "-o", "@loop", message="cannot write"),
     "query -o out.xyz": q("ASK {}", "-o", "@workspace/out.xyz", message="extension .xyz"),
-    "export -o out.xyz": other("export", "-o", "@workspace/out.xyz", message="use --format"),
+    "export -o out.xyz": other(
+        "export", "-o", "@workspace/out.xyz", code=2, message="cannot tell the RDF syntax"
+    ),
     "SELECT -o out.ttl": q("editions", "-o", "@workspace/out.ttl", message="SELECT/ASK result"),
     # -o onto a device: a private copy of /dev/full, never the real one (a regression
     # would replace the device with a regular file)
@@ -145,7 +147,7 @@ CASES: dict[str, Case] = {
         out="caf\\xe9 \\u2014 \\xfc",
     ),
     "a 20-column terminal": q(
-        "editions", "-f", "table", code=0, env={"COLUMNS": "20"}, out="edition: gse:gse2020"
+        "editions", "-f", "table", code=0, env={"COLUMNS": "20"}, out="edition  gse:gse2020"
     ),
     # --data that is not a regular RDF file (issue 13)
     "--data /dev/zero": q("ASK {}", "--data", "/dev/zero", message="not a regular file"),
@@ -351,7 +353,7 @@ def test_narrow_terminal_draws_no_empty_cells(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0
     assert "┃  ┃" not in result.stdout
-    assert "start: 2020-08-20" in result.stdout.splitlines()
+    assert "start    2020-08-20" in result.stdout.splitlines()
 
 
 def test_export_of_a_100000_node_blank_chain_is_bounded(tmp_path: Path, cache_dir: Path) -> None:

@@ -81,7 +81,7 @@ def test_a_query_without_header_has_an_empty_one() -> None:
         ("#+ title:", "has no value"),
         ("#+ title: a\n#+ title: b", "more than one 'title'"),
         ("#+ ordered: maybe", "true or false"),
-        ("#+ param: x iri", "malformed parameter"),
+        ("#+ param: x", "malformed parameter"),
         ("#+ param: x colour -- c", "unknown type 'colour'"),
         ("#+ param: x integer = ten -- c", "'ten' is not a valid integer"),
         ("#+ param: x date = 2020-02-30 -- c", "calendar date"),

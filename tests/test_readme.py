@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import readme
 
-NEED_CORPUS = {"gsekg why gse:gse2023 gso:theme --context 0", "gsekg validate"}
+NEED_CORPUS = {"gsekg why gse:gse2023 gso:theme --context 0 -f text", "gsekg validate"}
 """Examples whose output shows passages of, or checks against, the articles."""
 
 EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))

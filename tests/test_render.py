@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,11 +9,10 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rich.console import Console
 
 from gsekg.errors import InputError
 from gsekg.namespaces import PREFIXES
-from gsekg.render import choose_format, print_table, rdf_bytes, result_bytes, used_prefixes
+from gsekg.render import choose_format, rdf_bytes, result_bytes, used_prefixes
 
 MINI = Path(__file__).parent / "fixtures" / "mini.trig"
 
@@ -112,26 +110,6 @@ def test_ask_markdown() -> None:
         result_bytes(Result("ask", boolean=False), "markdown")
         == b"| boolean |\n| --- |\n| false |\n"
     )
-
-
-def test_table_shows_compact_names_and_literal_markup() -> None:
-    result = Result(
-        "select",
-        ["org", "label"],
-        [(ox.NamedNode(PREFIXES["gse"] + "unesco-iite"), ox.Literal("[bold]x[/bold]"))],
-    )
-    buffer = io.StringIO()
-    print_table(result, Console(file=buffer, width=120, no_color=True))
-    text = buffer.getvalue()
-    assert "gse:unesco-iite" in text
-    assert "[bold]x[/bold]" in text
-    assert "1 row" in text
-
-
-def test_table_for_ask_is_one_word() -> None:
-    buffer = io.StringIO()
-    print_table(Result("ask", boolean=True), Console(file=buffer, no_color=True))
-    assert buffer.getvalue() == "true\n"
 
 
 @pytest.mark.parametrize(

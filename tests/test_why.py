@@ -63,7 +63,7 @@ def test_cli_without_corpus_lists_spans_and_notes_it(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("gsekg.resources.corpus_dir", lambda explicit=None: None)
-    code, out, err = invoke(runner, "gse:gse2023", "theme")
+    code, out, err = invoke(runner, "gse:gse2023", "theme", "-f", "text")
     assert code == 0
     assert "passages are not shown" in err
     assert "[390-434]" in out
@@ -92,7 +92,9 @@ def test_cli_unknown_entity_exits_5(runner: CliRunner) -> None:
 
 @pytest.mark.corpus
 def test_cli_piped_passage_delimits_the_span(runner: CliRunner, corpus: Path) -> None:
-    code, out, err = invoke(runner, "gse:gse2023", "gso:theme", "--corpus", str(corpus))
+    code, out, err = invoke(
+        runner, "gse:gse2023", "gso:theme", "-f", "text", "--corpus", str(corpus)
+    )
     assert code == 0, err
     assert f"«{THEME}»" in out
     assert "«August 18-20, 2023»" in out
@@ -129,7 +131,7 @@ def test_bundled_theme_of_gse2023_comes_from_000(runner: CliRunner, corpus: Path
 
 def test_cli_names_a_missing_corpus_folder(runner: CliRunner, tmp_path: Path) -> None:
     missing = tmp_path / "absent"
-    code, out, err = invoke(runner, "gse:gse2023", "theme", "--corpus", str(missing))
+    code, out, err = invoke(runner, "gse:gse2023", "theme", "-f", "text", "--corpus", str(missing))
     assert code == 0
     assert f"corpus folder {missing} does not exist: passages are not shown" in err
     assert "[390-434]" in out

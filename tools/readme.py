@@ -53,7 +53,7 @@ def _parse(body: str) -> list[Example]:
 def run(command: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """Run one example with bash in the project folder; exit code and stdout lines."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    full_env = {**os.environ, "PATH": path, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+    full_env = {**os.environ, "PATH": path, "NO_COLOR": "1", "COLUMNS": "80", **(env or {})}
     done = subprocess.run(
         ["bash", "-c", command],
         cwd=ROOT,

@@ -37,6 +37,10 @@ LABEL_KINDS: dict[NamedNode, str] = {
 """Name properties, most specific first (an acronym is also an inferred altLabel)."""
 
 
+MISSPELLING_PENALTY = 10.0
+"""Points a misspelling loses in fuzzy search, so that the right spelling is suggested."""
+
+
 class AmbiguousNameError(InputError):
     """A name shared by several entities; the message lists them."""
 
@@ -161,9 +165,11 @@ class NameIndex:
             if key == query:
                 score = 100.0
             for name in self.by_key[key]:
+                penalised = name.kind == "misspelling" and key != query
+                points = score - MISSPELLING_PENALTY if penalised else score
                 current = best.get(name.entity)
-                if current is None or score > current.score:
-                    best[name.entity] = self._match(name, float(score))
+                if current is None or points > current.score:
+                    best[name.entity] = self._match(name, float(points))
         ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.matched), m.entity.value))
         return ranked[:limit]
 

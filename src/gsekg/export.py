@@ -2,8 +2,9 @@
 
 Without provenance the export is the simple view (the default graph: ontology,
 entities, the union of the claims and their provenance records). With
-provenance (TriG, N-Quads) each claim is its own named graph and the default
-graph keeps only what no claim states, as in the source files.
+provenance (TriG, N-Quads, JSON-LD) each claim is its own named graph (in
+JSON-LD an object with ``@id`` and ``@graph``) and the default graph keeps only
+what no claim states, as in the source files.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from gsekg.errors import InputError
 from gsekg.render import DATASET_FORMATS, GRAPH_FORMATS, rdf_bytes
+
+NAMED_GRAPH_FORMATS = (*DATASET_FORMATS, "json-ld")
+"""Formats that can hold the claims as named graphs (``--provenance``)."""
 
 if TYPE_CHECKING:
     from pyoxigraph import BlankNode, Quad, Triple
@@ -35,8 +39,8 @@ def export_bytes(
         engine: An open engine (its inference setting decides whether inferred
             triples are included).
         fmt: One of :data:`gsekg.render.GRAPH_FORMATS`.
-        provenance: Claims as named graphs; default: yes for TriG and N-Quads.
-            Triple formats always give the simple view.
+        provenance: Claims as named graphs; default: yes for TriG and N-Quads,
+            no for JSON-LD; the other formats always give the simple view.
         on_note: told, in words for people, when blank nodes get the hash fallback labels.
 
     Raises:
@@ -47,15 +51,15 @@ def export_bytes(
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
     if provenance is None:
         provenance = fmt in DATASET_FORMATS
-    if provenance and fmt not in DATASET_FORMATS:
+    if provenance and fmt not in NAMED_GRAPH_FORMATS:
         raise InputError(
-            f"--provenance needs a format with named graphs ({', '.join(DATASET_FORMATS)}), "
+            f"--provenance needs a format with named graphs ({', '.join(NAMED_GRAPH_FORMATS)}), "
             f"not {fmt}"
         )
     quads = canonical_quads(engine.quads(), provenance=provenance, on_note=on_note)
     if not quads:
         raise InputError("nothing to export: the graph is empty")
-    if fmt in DATASET_FORMATS:
+    if provenance or fmt in DATASET_FORMATS:
         return rdf_bytes(quads, fmt)
     return rdf_bytes(_triples(quads), fmt)
 

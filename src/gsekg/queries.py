@@ -4,7 +4,7 @@ A saved query starts with header lines::
 
     #+ title: Short title
     #+ description: One or more sentences (repeat the line to continue).
-    #+ param: NAME TYPE [= DEFAULT] -- what it means
+    #+ param: NAME TYPE [= DEFAULT] [-- what it means]
     #+ ordered: true
     #+ example: NAME=VALUE   (the parameter values the expected result is for)
 
@@ -41,8 +41,16 @@ HEADER_KEYS = ("title", "description", "param", "ordered", "example")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
-    r"(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<description>\S.*)"
+    r"(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s+(?P<description>\S.*))?"
 )
+_OBJECT_OF = r"(?P<predicate>[A-Za-z][\w.-]*:[\w.-]*|<[^<>\s]+>)\s+[?$]{name}\b"
+"""A triple pattern with the parameter as object: ``gso:year ?year``."""
+_VALUE_TYPES = """
+SELECT DISTINCT ?kind WHERE {
+  { SELECT ?o WHERE { ?s <%s> ?o } LIMIT 200 }
+  BIND(IF(isLiteral(?o), STR(DATATYPE(?o)), "iri") AS ?kind)
+}
+"""
 _LEXICAL = {
     "integer": re.compile(r"[+-]?[0-9]+"),
     "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
@@ -138,9 +146,11 @@ def _parse_param(line: str) -> Param:
     match = _PARAM.fullmatch(line)
     if not match:
         raise InputError(
-            f"malformed parameter {line!r}: expected 'NAME TYPE [= DEFAULT] -- what it means'"
+            f"malformed parameter {line!r}: expected 'NAME TYPE [= DEFAULT] [-- what it means]' "
+            f"with TYPE one of {', '.join(PARAM_TYPES)}"
         )
-    param = Param(match["name"], match["type"], match["default"], match["description"].strip())
+    meaning = (match["description"] or "").strip()
+    param = Param(match["name"], match["type"], match["default"], meaning)
     if param.type not in PARAM_TYPES:
         raise InputError(
             f"parameter {param.name}: unknown type {param.type!r} (one of {', '.join(PARAM_TYPES)})"
@@ -213,13 +223,17 @@ def expand_iri(value: str, *, error: Exception) -> str:
 
 
 def bind_params(
-    header: Header, values: Sequence[str] | Mapping[str, str]
+    header: Header,
+    values: Sequence[str] | Mapping[str, str],
+    engine: Engine | None = None,
 ) -> dict[str, NamedNode | Literal]:
     """Typed substitutions for the declared parameters, defaults filled in.
 
     Args:
         header: The query's header.
         values: ``NAME=VALUE`` strings (as given to ``--param``) or a mapping.
+        engine: When given, an ``iri`` parameter also takes the name of an
+            entity (label, acronym or other name, any case): ``edition="GSE 2022"``.
 
     Raises:
         InputError: A value is malformed, ill-typed, names an undeclared
@@ -235,12 +249,85 @@ def bind_params(
     for param in header.params:
         value = given.get(param.name, param.default)
         if value is None:
+            meaning = f": {param.description}" if param.description else ""
             raise InputError(
-                f"missing parameter {param.name} ({param.type}: {param.description}); "
+                f"missing parameter {param.name} ({param.type}{meaning}); "
                 f"give it with --param {param.name}=VALUE"
             )
-        bound[param.name] = param_term(param, value)
+        if engine is not None and param.type == "iri" and not _spells_an_iri(value):
+            bound[param.name] = _entity_named(engine, param, value)
+        else:
+            bound[param.name] = param_term(param, value)
     return bound
+
+
+def _spells_an_iri(value: str) -> bool:
+    try:
+        expand_iri(value, error=InputError(""))
+    except InputError:
+        return False
+    return True
+
+
+_ENTITY_BY_NAME = """
+SELECT DISTINCT ?e ?preferred WHERE {
+  VALUES ?p { skos:prefLabel skos:altLabel gso:acronym skos:hiddenLabel gso:misspelling }
+  ?e ?p ?name .
+  FILTER(isIRI(?e) && STRSTARTS(STR(?e), STR(gse:)) && LCASE(STR(?name)) = LCASE(?wanted))
+  BIND(EXISTS { ?e skos:prefLabel ?name } AS ?preferred)
+}
+"""
+
+
+def _entity_named(engine: Engine, param: Param, value: str) -> NamedNode:
+    """The one entity called ``value``; its preferred label wins over others' other names.
+
+    Raises:
+        InputError: No entity or several entities have that name.
+    """
+    from pyoxigraph import Literal, NamedNode
+
+    rows = engine.query(_ENTITY_BY_NAME, substitutions={"wanted": Literal(value)}).rows
+    found = {str(getattr(e, "value", "")): bool(getattr(p, "value", "") == "true") for e, p in rows}
+    preferred = [e for e, is_preferred in found.items() if is_preferred]
+    chosen = preferred if len(preferred) == 1 else sorted(found)
+    if len(chosen) == 1:
+        return NamedNode(chosen[0])
+    if not chosen:
+        raise InputError(
+            f"parameter {param.name}: {value!r} is not an IRI, a compact name like "
+            "gse:gse2022 or the name of an entity"
+        )
+    names = ", ".join(compact(e) for e in chosen)
+    raise InputError(f"parameter {param.name}: {value!r} names several entities: {names}")
+
+
+def type_warnings(header: Header, text: str, engine: Engine) -> list[str]:
+    """Parameters whose declared type no value of the property they are matched with has.
+
+    A parameter used as the object of a triple pattern (``?e gso:year ?year``) is
+    matched term for term: an ``integer`` never equals a ``gYear``, a plain string
+    never equals a string with a language tag. Looks at up to 200 values of
+    each such property in ``engine``'s graph.
+    """
+    warnings = []
+    for param in header.params:
+        wanted = "iri" if param.type == "iri" else XSD + param.type
+        for match in re.finditer(_OBJECT_OF.format(name=re.escape(param.name)), text):
+            try:
+                predicate = expand_iri(match["predicate"], error=InputError(""))
+            except InputError:
+                continue
+            # expand_iri refused any character that could leave the <…>
+            result = engine.query(_VALUE_TYPES % predicate)
+            kinds = {str(getattr(row[0], "value", "")) for row in result.rows}
+            if kinds and wanted not in kinds:
+                found = ", ".join(sorted(compact(k) if k != "iri" else "IRIs" for k in kinds))
+                warnings.append(
+                    f"parameter {param.name} is declared {param.type} but "
+                    f"{compact(predicate)} holds {found}: it can match nothing"
+                )
+    return warnings
 
 
 def _split_assignments(assignments: Sequence[str]) -> dict[str, str]:

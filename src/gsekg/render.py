@@ -16,7 +16,6 @@ from gsekg.namespaces import PREFIXES, compact
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
-    from rich.console import Console
 
     from gsekg.engines import QueryResult
 
@@ -63,6 +62,11 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _WRITTEN_WITHOUT_PREFIX = frozenset({_RDF + "type", _RDF + "langString", _XSD_STRING})
 """``a``, ``"x"@en`` and ``"x"`` need no prefix in Turtle, TriG or JSON-LD."""
+
+
+def graph_format_for(path: Path) -> str | None:
+    """The RDF format a file name's extension stands for (``None`` when unknown)."""
+    return _GRAPH_EXTENSIONS.get(path.suffix.lower())
 
 
 def choose_format(kind: str, requested: str | None, output: Path | None, tty: bool) -> str:
@@ -183,47 +187,6 @@ def _markdown(result: QueryResult, limit: int | None) -> str:
         return "| " + " | ".join(escaped) + " |\n"
 
     return line(header) + line(["---"] * len(header)) + "".join(line(r) for r in rows)
-
-
-def print_table(result: QueryResult, console: Console, limit: int | None = None) -> None:
-    """Print ``result`` as a rich table (ASK: ``true``/``false``), row count below."""
-    from rich.table import Table
-    from rich.text import Text
-
-    if result.kind == "ask":
-        console.print("true" if result.boolean else "false", markup=False, highlight=False)
-        return
-    header, rows = _cells(result, limit)
-    if too_narrow(console.width, len(header)):
-        print_records(console, header, rows)
-    else:
-        table = Table(*header, show_lines=False, highlight=False)
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
-        console.print(table)
-    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
-    console.print(count, style="dim", markup=False, highlight=False)
-
-
-NARROWEST_COLUMN = 8
-"""Columns (text, padding and border) a table column needs to show anything readable."""
-
-
-def too_narrow(width: int, columns: int) -> bool:
-    """Whether a table of ``columns`` columns would be cells too narrow to read."""
-    return width < NARROWEST_COLUMN * columns + 1
-
-
-def print_records(
-    console: Console, header: Sequence[str], rows: Iterable[Sequence[object]]
-) -> None:
-    """Rows as records, ``name: value`` on a line each, for a terminal too narrow for a table."""
-    from rich.text import Text
-
-    for number, row in enumerate(rows, 1):
-        console.print(Text(f"[{number}]", style="bold"))
-        for name, value in zip(header, row, strict=True):
-            console.print(Text(f"{name}: {'' if value is None else value}"))
 
 
 def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:

@@ -28,8 +28,7 @@ def info(cache_dir: CacheDirOpt = None) -> None:
     root = store.cache_root(cache_dir)
     found = store.entries(cache_dir)
     sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
-    for entry in found:
-        typer.echo(_line(entry))
+    _print(found)
 
 
 @command("build", on=cache_app)
@@ -56,7 +55,7 @@ def build(
     built = store.entry(location) if location is not None else None
     if built is None:
         raise EngineError("the cache folder is not writable: the graph was built in memory only")
-    typer.echo(_line(built))
+    _print([built])
 
 
 @command("clear", on=cache_app)
@@ -71,17 +70,45 @@ def clear(cache_dir: CacheDirOpt = None) -> None:
     sys.stderr.write(f"Removed {removed} cached store folders from {store.cache_root(cache_dir)}\n")
 
 
+def _print(entries: list[dict[str, Any]]) -> None:
+    """Tab-separated lines when piped; on a terminal a table without the (long) store paths."""
+    if not sys.stdout.isatty():
+        for entry in entries:
+            typer.echo(_line(entry))
+        return
+    from gsekg.cli.table import show
+
+    header = ("key", "built on", "quads", "graphs", "inference", "MB", "inputs")
+    rows = [(key, built[:10], *rest) for key, built, *rest in (_values(e)[:-1] for e in entries)]
+    show(header, rows)
+
+
 def _line(entry: dict[str, Any]) -> str:
     """One tab-separated line: key, build date, quads, named graphs, inference, MB, path."""
+    key, built, quads, graphs, inference, size, inputs, path = _values(entry)
+    return "\t".join(
+        (
+            key,
+            built,
+            f"{quads} quads",
+            f"{graphs} graphs",
+            f"inference={inference}",
+            f"{size:.1f} MB",
+            f"{inputs} files",
+            path,
+        )
+    )
+
+
+def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int, str]:
     stats = entry.get("stats", {})
-    fields = [
+    return (
         str(entry.get("key", ""))[:16],
         str(entry.get("built_at", "")),
-        f"{stats.get('quads', 0)} quads",
-        f"{stats.get('named_graphs', 0)} graphs",
-        f"inference={stats.get('inference', 'none')}",
-        f"{entry.get('size_bytes', 0) / 1e6:.1f} MB",
-        f"{len(entry.get('inputs', []))} files",
+        int(stats.get("quads", 0)),
+        int(stats.get("named_graphs", 0)),
+        str(stats.get("inference", "none")),
+        round(entry.get("size_bytes", 0) / 1e6, 1),
+        len(entry.get("inputs", [])),
         str(entry.get("path", "")),
-    ]
-    return "\t".join(fields)
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gsekg.cli.app import command
+from gsekg.cli.completion import complete_entity
 from gsekg.cli.options import CorpusOpt, GraphOptions, corpus_folder, graph_options
 from gsekg.cli.output import (
     ROWS_FORMATS,
@@ -24,7 +25,6 @@ from gsekg.cli.output import (
     print_tsv,
 )
 from gsekg.errors import InputError
-from gsekg.namespaces import compact
 from gsekg.render import display
 
 if TYPE_CHECKING:
@@ -36,14 +36,24 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table (terminal default) or json (default when piped)."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default on a terminal) or json (default when piped: a description is "
+        "a document, not rows).",
+    ),
 ]
 
 
 @command()
 @graph_options(omit=("no_inference",))
 def describe(
-    name: Annotated[str, typer.Argument(help="IRI, compact name (gse:alecso), label or alias.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="IRI, compact name (gse:alecso), label or alias.", autocompletion=complete_entity
+        ),
+    ],
     fmt: FormatOpt = None,
     inferred: Annotated[
         bool,
@@ -121,7 +131,7 @@ def _fact_row(fact: Fact, arrow: str) -> tuple[str, str, str]:
 @command()
 @graph_options()
 def search(
-    text: Annotated[str, typer.Argument(help="Words to look for in names and aliases.")],
+    text: Annotated[str, typer.Argument(help="Words to look for.")],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")
     ] = 10,
@@ -129,33 +139,36 @@ def search(
     *,
     graph: GraphOptions,
 ) -> None:
-    """Entities whose names best match TEXT (fuzzy, case- and accent-insensitive), best first."""
-    from gsekg.entities import NameIndex
+    """Entities that best match TEXT, best first, and why (which field matched).
+
+    Searches names, acronyms, other and misspelt names, types, themes, talk
+    titles, topics, aims and posts (BM25 ranking, names counting most), and
+    tolerates misspelt names. A weak best match is flagged as no good match.
+    """
+    from gsekg.search import search as find
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
-    matches = NameIndex(graph.snapshot()).search(text, limit)
-    if not matches:
-        note(f"no name resembles {text!r}")
-    table = chosen == "table"
-    rows = [
-        (
-            f"{m.score:g}" if table else m.score,
-            compact(m.entity.value),
-            m.label,
-            m.matched,
-            m.kind,
-            " ".join(m.types),
-        )
-        for m in matches
-    ]
-    if rows or not table:
-        print_rows(chosen, ("score", "entity", "label", "matched", "kind", "types"), rows)
+    with graph.open() as engine:
+        results = find(engine, text, limit)
+    if not results.hits:
+        note(f"no good match for {text!r}: nothing shares a word with it or resembles it")
+    elif not results.good:
+        note(f"no good match for {text!r}: these are the closest, all weak")
+    header = ("score", "entity", "label", "field", "matched")
+    rows = [(h.score, h.entity, h.label, h.field, h.matched) for h in results.hits]
+    if rows or chosen != "table":
+        print_rows(chosen, header, rows, optional=("entity",))
 
 
 @command()
 @graph_options(omit=("no_inference",))
 def why(
-    name: Annotated[str, typer.Argument(help="The entity: IRI, compact name, label or alias.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The entity: IRI, compact name, label or alias.", autocompletion=complete_entity
+        ),
+    ],
     prop: Annotated[
         str | None,
         typer.Argument(
@@ -164,7 +177,11 @@ def why(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="text (default), json or tsv."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (default on a terminal), tsv (default when piped) or json.",
+        ),
     ] = None,
     context: Annotated[
         int, typer.Option("--context", min=0, help="Characters of context either side.")
@@ -181,7 +198,7 @@ def why(
     from gsekg.entities import NameIndex, resolve_property
     from gsekg.provenance import evidence_for
 
-    chosen = pick_format(fmt, ("text", "json", "tsv"), "text")
+    chosen = pick_format(fmt, ("text", "tsv", "json"), "tsv")
     snapshot = graph.snapshot()
     entity = NameIndex(snapshot).resolve(name)
     predicate = resolve_property(snapshot, prop) if prop is not None else None

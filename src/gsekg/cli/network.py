@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gsekg.cli.app import app, command
+from gsekg.cli.completion import NETWORK_PARAMS, complete_entity, complete_params
 from gsekg.cli.options import GraphOptions, expand_parameter, graph_parameters, option
 from gsekg.cli.output import (
     ROWS_FORMATS,
@@ -96,6 +97,21 @@ _FILTERS = (
         False,
     ),
     option(
+        "param",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--param",
+                "-p",
+                metavar="NAME=VALUE",
+                help="Same as the option NAME: edition=2020, source=004, kind=sponsor, "
+                "exclude=UNESCO (repeatable), as for saved queries.",
+                autocompletion=complete_params,
+            ),
+        ],
+        None,
+    ),
+    option(
         "links_query",
         Annotated[
             Path | None,
@@ -119,9 +135,22 @@ def _open_network(
     no_part_of: bool,
     people: bool,
     links_query: Path | None,
+    param: list[str] | None,
     **graph: Any,
 ) -> Network:
     from gsekg.network import Filters, build_network, load_evidence
+
+    given = _params(param or [])
+    if "edition" in given:
+        if edition is not None:
+            raise InputError("edition given twice (--edition and --param edition=)")
+        year = given.pop("edition")[-1]
+        if not year.isdigit():
+            raise InputError(f"parameter edition: {year!r} is not a year such as 2020")
+        edition = int(year)
+    source = [*(source or ()), *given.get("source", [])]
+    kind = [*(kind or ()), *given.get("kind", [])]
+    exclude = [*(exclude or ()), *given.get("exclude", [])]
 
     text = None
     if links_query is not None:
@@ -142,6 +171,20 @@ def _open_network(
     return build_network(evidence, filters)
 
 
+def _params(assignments: list[str]) -> dict[str, list[str]]:
+    """``--param NAME=VALUE`` values by name; NAME is one of the filter options."""
+    given: dict[str, list[str]] = {}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        if not equals or name.strip() not in NETWORK_PARAMS:
+            raise InputError(
+                f"--param expects NAME=VALUE with NAME one of {', '.join(NETWORK_PARAMS)}, "
+                f"got {assignment!r}"
+            )
+        given.setdefault(name.strip(), []).append(value.strip())
+    return given
+
+
 _network_options = expand_parameter("network", [*_FILTERS, *graph_parameters()], _open_network)
 """Replace a command's ``network`` parameter by the filters and graph options."""
 
@@ -155,7 +198,7 @@ def _roles(network: Network, fact: Fact) -> str:
     """``UNESCO IITE developer; NetDragon developer``."""
     from gsekg.network import kind_name
 
-    roles = (f"{network.evidence.entity(s.agent).short} {kind_name(s)}" for s in fact.statements)
+    roles = (f"{_name(network, s.agent)} {kind_name(s)}" for s in fact.statements)
     return "; ".join(dict.fromkeys(roles))
 
 
@@ -167,9 +210,16 @@ def _roles(network: Network, fact: Fact) -> str:
 def path(
     network: Network,
     start: Annotated[
-        str, typer.Argument(metavar="A", help="An organisation (or person) by any name.")
+        str,
+        typer.Argument(
+            metavar="A",
+            help="An organisation (or person) by any name.",
+            autocompletion=complete_entity,
+        ),
     ],
-    end: Annotated[str, typer.Argument(metavar="B", help="Another one.")],
+    end: Annotated[
+        str, typer.Argument(metavar="B", help="Another one.", autocompletion=complete_entity)
+    ],
     all_paths: Annotated[bool, typer.Option("--all", help="Every shortest path, not one.")] = False,
     max_hops: Annotated[
         int | None, typer.Option("--max-hops", min=1, help="Give up beyond this many hops.")
@@ -197,26 +247,41 @@ def path(
             }
         )
         return
+    table = chosen == "table"
     header = ("path", "hop", "from", "to", "via", "roles", "source", "claims")
+    every = [
+        (
+            number,
+            index,
+            _name(network, hop.start),
+            _name(network, hop.end),
+            network.label(fact.target),
+            _roles(network, fact),
+            source_id(fact.source)[:3] if table else source_id(fact.source),
+            ", ".join(fact.claims),
+        )
+        for number, hops in enumerate(paths, start=1)
+        for index, hop in enumerate(hops, start=1)
+        for fact in hop.facts
+    ]
+    if not table:
+        print_rows(chosen, header, every)
+        return
     for number, hops in enumerate(paths, start=1):
-        rows = [
-            (
-                number,
-                index,
-                network.evidence.entity(hop.start).short,
-                network.evidence.entity(hop.end).short,
-                network.label(fact.target),
-                _roles(network, fact),
-                source_id(fact.source),
-                ", ".join(fact.claims),
-            )
-            for index, hop in enumerate(hops, start=1)
-            for fact in hop.facts
-        ]
-        names = [network.evidence.entity(hops[0].start).short] + [
-            network.evidence.entity(h.end).short for h in hops
-        ]
-        print_rows(chosen, header, rows, f"Path {number}: {' → '.join(names)} ({len(hops)} hops)")
+        names = [_name(network, hops[0].start)] + [_name(network, h.end) for h in hops]
+        print_rows(
+            chosen,
+            header[1:],
+            [row[1:] for row in every if row[0] == number],
+            f"Path {number}: {' → '.join(names)} ({len(hops)} hops)",
+            optional=("claims",),
+        )
+
+
+def _name(network: Network, node: str) -> str:
+    """The short name of ``node`` (an acronym) unless it had to be cut, else its label."""
+    entity = network.evidence.entity(node)
+    return entity.label if entity.short.endswith("…") else entity.short
 
 
 def _hop_record(network: Network, hop: Hop) -> dict[str, Any]:
@@ -299,7 +364,7 @@ def communities(network: Network, fmt: RowsFormatOpt = None) -> None:
         )
         return
     rows = [
-        (number, len(members), ", ".join(network.graph.nodes[n]["short"] for n in members))
+        (number, len(members), "; ".join(_name(network, n) for n in members))
         for number, members in enumerate(groups, start=1)
     ]
     print_rows(chosen, ("community", "size", "members"), rows, f"Communities (modularity {score})")
@@ -309,7 +374,12 @@ def communities(network: Network, fmt: RowsFormatOpt = None) -> None:
 @_network_options
 def ego(
     network: Network,
-    name: Annotated[str, typer.Argument(help="The organisation (or person) at the centre.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The organisation (or person) at the centre.", autocompletion=complete_entity
+        ),
+    ],
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many hops out.")] = 1,
     fmt: RowsFormatOpt = None,
 ) -> None:
@@ -336,7 +406,7 @@ def ego(
                 distances[node],
                 network.label(node),
                 node,
-                network.graph.nodes[via]["short"],
+                _name(network, via),
                 ", ".join(edge["kinds"]),
                 edge["weight"],
             )

@@ -1,4 +1,11 @@
-"""Output helpers every command shares: format choice, JSON, TSV, tables and notes."""
+"""Output helpers every command shares: format choice, JSON, TSV, tables and notes.
+
+The rule every command follows: on a terminal, output is for people (tables that
+fit the width, drawn by :mod:`gsekg.cli.table`; ``why``: annotated text). When
+stdout is not a terminal, output is complete and machine-readable, never cut or
+folded: rows as TSV with one header line (``query``: the W3C SPARQL results CSV),
+a document (``describe``) as JSON. ``--format`` overrides either default.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ ROWS_FORMATS = ("table", "tsv", "json")
 RowsFormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="table (terminal default), tsv (default when piped) or json."
+        "--format", "-f", help="table (default on a terminal), tsv (default when piped) or json."
     ),
 ]
 
@@ -85,25 +92,16 @@ def print_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def print_table(title: str | None, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """A rich table on stdout; cells are plain text, never markup (records when too narrow)."""
-    from rich.table import Table
-    from rich.text import Text
+def print_table(
+    title: str | None,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    optional: Sequence[str] = (),
+) -> None:
+    """A table on stdout that fits the terminal (see :mod:`gsekg.cli.table`)."""
+    from gsekg.cli.table import show
 
-    from gsekg.render import print_records, too_narrow
-
-    out = console()
-    if too_narrow(out.width, len(header)):
-        if title:
-            out.print(Text(title, style="bold"))
-        print_records(out, header, rows)
-        return
-    table = Table(title=title, title_justify="left", highlight=False)
-    for name in header:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(str(v)) for v in row))
-    out.print(table)
+    show(header, rows, title=title, optional=optional)
 
 
 def print_rows(
@@ -111,11 +109,15 @@ def print_rows(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
     title: str | None = None,
+    optional: Sequence[str] = (),
 ) -> None:
-    """``rows`` as a JSON list of objects, TSV or a table, as ``chosen`` says."""
+    """``rows`` as a JSON list of objects, TSV or a table, as ``chosen`` says.
+
+    ``optional`` names columns a table may leave out to fit the terminal.
+    """
     if chosen == "json":
         print_json([dict(zip(header, row, strict=True)) for row in rows])
     elif chosen == "tsv":
         print_tsv(header, rows)
     else:
-        print_table(title, header, rows)
+        print_table(title, header, rows, optional)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gsekg.cli.app import app, command, fail
+from gsekg.cli.app import command, fail
+from gsekg.cli.completion import complete_params, complete_query_names
 from gsekg.cli.options import GraphOptions, TimeoutOpt, graph_options
-from gsekg.cli.output import reason, write_output
+from gsekg.cli.output import note, reason, write_output
 from gsekg.errors import InputError, NotFoundError
 from gsekg.render import AnyFormat
 
@@ -143,6 +144,7 @@ def query_command(
         typer.Argument(
             help="Inline SPARQL, a .rq/.sparql file, the name of a saved query, or - for stdin.",
             show_default=False,
+            autocompletion=complete_query_names,
         ),
     ],
     fmt: Annotated[
@@ -158,7 +160,12 @@ def query_command(
     ] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="NAME=VALUE for a declared parameter (repeatable)."),
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=VALUE for a declared parameter (repeatable; see gsekg queries --help).",
+            autocompletion=complete_params,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -183,18 +190,21 @@ def query_command(
 
     source = resolve(query)
     header = source.saved.header if source.saved else queries.parse_header(source.text)
-    bound = queries.bind_params(header, param or [])
     engine = graph.open()
     try:
-        result = engine.query(
-            source.text,
-            substitutions=bound or None,
-            timeout=timeout,
-            allow_update=allow_update,
-            allow_service=allow_service,
-        )
-    except InputError as error:
-        raise _located(error, source.origin, show_text=source.shows_text) from None
+        bound = queries.bind_params(header, param or [], engine)
+        for warning in queries.type_warnings(header, source.text, engine) if bound else ():
+            note(warning)
+        try:
+            result = engine.query(
+                source.text,
+                substitutions=bound or None,
+                timeout=timeout,
+                allow_update=allow_update,
+                allow_service=allow_service,
+            )
+        except InputError as error:
+            raise _located(error, source.origin, show_text=source.shows_text) from None
     finally:
         engine.close()
     if result.kind == "update":
@@ -208,37 +218,89 @@ def query_command(
 
 
 def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:
-    from rich.console import Console
-
-    from gsekg import render
+    from gsekg.cli.table import console, print_result
 
     if output is None:
-        render.print_table(result, Console(), limit)
+        print_result(result, console(), limit)
         return
     import io
 
     from gsekg.atomic import write_text
 
     buffer = io.StringIO()
-    render.print_table(result, Console(file=buffer, width=200, no_color=True), limit)
+    print_result(result, console(width=200, file=buffer), limit)
     write_text(output, buffer.getvalue())
 
 
-queries_app = typer.Typer(
-    name="queries",
-    help="List the saved queries, or show one.",
-    no_args_is_help=False,
-    rich_markup_mode=None,
-)
-app.add_typer(queries_app, name="queries")
+QUERIES_HELP = """List the saved queries (gsekg queries), or print one (gsekg queries NAME).
+
+Run one with gsekg query NAME [--param NAME=VALUE ...]. Any .rq file may carry
+the same header (gsekg query my.rq --param ...). A header is a block of #+ lines
+at the very top of the file:
+
+\b
+  #+ title: Co-organisers of an edition
+  #+ description: One or more sentences; repeat the line to go on.
+  #+ param: edition iri = gse:gse2020 -- the edition
+  #+ param: year gYear
+  #+ ordered: true
+  #+ example: edition=gse:gse2022
+
+\b
+title        one line (required in saved queries)
+description  required in saved queries; several lines are joined
+param        NAME TYPE [= DEFAULT] [-- what it means]; no default = required;
+             the query uses it as ?NAME, bound as a typed RDF term
+             (never pasted into the text)
+ordered      true if the row order is part of the answer (tests compare it)
+example      NAME=VALUE the expected result (NAME.expected.csv) was written for
+
+\b
+TYPE is one of: iri (a full IRI or a compact name such as gse:bnu),
+string, integer, decimal, boolean, date (YYYY-MM-DD), gYear (YYYY).
+Declare the type of the property the parameter is compared with:
+schema:startDate is a date, gso:year a gYear (an integer never equals a
+gYear, so gsekg warns when it sees one bound to such a property).
+Quote a string default to keep spaces or leave it empty: = "".
+"""
 
 
-@queries_app.callback(invoke_without_command=True)
-def queries_list(ctx: typer.Context) -> None:
+def _complete_queries_words(incomplete: str) -> list[str]:
+    return ["show"] * "show".startswith(incomplete) + complete_query_names(incomplete)
+
+
+@command("queries", help=QUERIES_HELP)
+def queries_command(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[show] [NAME]",
+            help="A saved query's name: print it.",
+            show_default=False,
+            autocompletion=_complete_queries_words,
+        ),
+    ] = None,
+) -> None:
+    given = list(words or [])
+    if given[:1] == ["show"]:
+        given = given[1:]
+        if not given:
+            raise typer.BadParameter("Missing argument 'NAME'.", param_hint="'[show] [NAME]'")
+    if len(given) > 1:
+        raise typer.BadParameter(
+            f"one saved query at a time, got {' '.join(given)}", param_hint="'[show] [NAME]'"
+        )
+    if given:
+        _show_saved(given[0])
+    else:
+        _list_saved()
+
+
+def _list_saved() -> None:
     """List the saved queries: name, title, parameters (and errors, if any)."""
-    if ctx.invoked_subcommand is not None:
-        return
     from gsekg import queries
+    from gsekg.cli.output import print_tsv
+    from gsekg.cli.table import show
 
     catalog = queries.catalog()
     rows = [
@@ -253,28 +315,18 @@ def queries_list(ctx: typer.Context) -> None:
         )
         for q in catalog
     ]
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table("name", "title", "parameters", "error", highlight=False)
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row[:3]), Text(row[3], style="red"))
-        Console().print(table)
-    else:
-        typer.echo("name\ttitle\tparameters\terror")
-        for row in rows:
-            typer.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
     broken = [q.name for q in catalog if q.error]
+    if sys.stdout.isatty():
+        header = ("name", "title", "parameters", "error")
+        one_per_line = [(n, t, p.replace(" ", "\n"), e) for n, t, p, e in rows]
+        show(header if broken else header[:3], [r if broken else r[:3] for r in one_per_line])
+    else:
+        print_tsv(("name", "title", "parameters", "error"), rows)
     if broken:
         fail(InputError(f"{len(broken)} saved queries are malformed: {', '.join(broken)}"))
 
 
-@command("show", on=queries_app)
-def queries_show(
-    name: Annotated[str, typer.Argument(help="The saved query's name.", show_default=False)],
-) -> None:
+def _show_saved(name: str) -> None:
     """Print a saved query (with syntax highlighting on a terminal)."""
     from gsekg import queries
 

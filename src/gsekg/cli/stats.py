@@ -10,15 +10,19 @@ import typer
 from gsekg.cli.app import command
 from gsekg.cli.options import GraphOptions, graph_options
 from gsekg.cli.output import ROWS_FORMATS, RowsFormatOpt, pick_format, print_json, print_rows
+from gsekg.cli.table import print_report
+
+_SHOWN_PER_GROUP = 5
 
 
 @command()
 @graph_options()
 def stats(
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (terminal default), json (piped) or tsv."),
-    ] = None,
+    fmt: RowsFormatOpt = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Table: every row (default: the first rows of each group)."),
+    ] = False,
     *,
     graph: GraphOptions,
 ) -> None:
@@ -29,7 +33,7 @@ def stats(
     """
     from gsekg.stats import compute
 
-    chosen = pick_format(fmt, ("table", "json", "tsv"), "json")
+    chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     snapshot = graph.snapshot()
     inferred: int | None = 0 if graph.no_inference else None
     if not graph.no_inference and graph.endpoint is None:
@@ -55,13 +59,13 @@ def stats(
         ("entities", "", result.entities),
     ]
     rows += [("entities per class", k, v) for k, v in result.entities_per_class.items()]
-    for source in result.facts_per_source:
-        rows += [
-            ("claims per source", source.source, source.claims),
-            ("claim triples per source", source.source, source.triples),
-        ]
+    rows += [("claims per source", s.source, s.claims) for s in result.facts_per_source]
+    rows += [("claim triples per source", s.source, s.triples) for s in result.facts_per_source]
     rows += [("claim triples per property", k, v) for k, v in result.facts_per_property.items()]
-    print_rows(chosen, ("group", "key", "count"), rows)
+    if chosen == "table":
+        print_report(("group", "key", "count"), rows, keep=None if show_all else _SHOWN_PER_GROUP)
+    else:
+        print_rows(chosen, ("group", "key", "count"), rows)
 
 
 @command()
@@ -91,4 +95,5 @@ def timeline(
         )
         for e in events
     ]
-    print_rows(chosen, ("date", "subject", "label", "property", "context", "sources"), rows)
+    header = ("date", "subject", "label", "property", "context", "sources")
+    print_rows(chosen, header, rows, optional=("subject",))

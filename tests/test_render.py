@@ -122,7 +122,7 @@ def test_ask_markdown() -> None:
         ("select", None, "out.tsv", True, "tsv"),
         ("select", None, "out.srx", False, "xml"),
         ("select", None, "out.md", False, "markdown"),
-        ("select", None, "out.unknown", True, "csv"),
+        ("select", None, "out", True, "csv"),
         ("select", "tsv", "out.json", False, "tsv"),
         ("graph", None, None, True, "turtle"),
         ("graph", None, None, False, "turtle"),
@@ -137,6 +137,12 @@ def test_choose_format(
     kind: str, requested: str | None, output: str | None, tty: bool, expected: str
 ) -> None:
     assert choose_format(kind, requested, Path(output) if output else None, tty) == expected
+
+
+@pytest.mark.parametrize(("kind", "output"), [("select", "out.unknown"), ("graph", "out.xyz")])
+def test_choose_format_refuses_an_unknown_extension(kind: str, output: str) -> None:
+    with pytest.raises(InputError, match="cannot tell the format"):
+        choose_format(kind, None, Path(output), False)
 
 
 @pytest.mark.parametrize(("kind", "requested"), [("select", "turtle"), ("graph", "csv")])

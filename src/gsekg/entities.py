@@ -143,7 +143,10 @@ class NameIndex:
         elif not colon:
             candidates.append(GSE + name)
         for candidate in candidates:
-            iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
+            try:
+                iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
+            except ValueError:  # not an IRI (braces, pipes, quotes, control characters): a name
+                iri = None
             if iri is not None and (iri in self.snapshot.out or iri in self.snapshot.into):
                 return iri
         return None

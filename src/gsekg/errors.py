@@ -47,3 +47,9 @@ class QueryTimeoutError(EngineError):
 
 class ForbiddenQueryError(InputError):
     """An update, LOAD or SERVICE that was not explicitly allowed."""
+
+
+class UsageError(GsekgError):
+    """Options that do not fit together, or a missing confirmation (a usage error)."""
+
+    exit_code = 2

@@ -11,6 +11,7 @@ from typing import IO, cast
 from pyoxigraph import Quad, RdfFormat, parse
 
 from gsekg.errors import InputError
+from gsekg.limits import TOKEN_LIMIT_MB, check_tree_file
 
 FORMATS: dict[str, RdfFormat] = {
     ".ttl": RdfFormat.TURTLE,
@@ -23,6 +24,9 @@ FORMATS: dict[str, RdfFormat] = {
     ".jsonld": RdfFormat.JSON_LD,
     ".n3": RdfFormat.N3,
 }
+
+_TREE_SYNTAXES = {RdfFormat.JSON_LD: "json-ld", RdfFormat.RDF_XML: "rdf-xml"}
+"""Syntaxes parsed recursively: bounded in size and depth before parsing."""
 
 _POSITION = re.compile(
     r"^(?:Parser )?error at "
@@ -44,16 +48,30 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     """The RDF files named by ``paths``: files as given, folders searched recursively.
 
     Inside a folder only files with a known RDF extension are taken, in a stable order.
+
+    Raises:
+        InputError: a path that is missing, not a file or folder, or a folder without RDF.
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
             )
+            if not found:
+                known = " ".join(sorted(FORMATS))
+                raise InputError(f"{path}: a folder with no RDF file in it (looked for {known})")
+            files += found
         elif path.is_file():
             rdf_format(path)
             files.append(path)
+        elif path.exists():
+            raise InputError(
+                f"{path}: not a regular file or folder (a device, FIFO or socket); "
+                "gsekg reads RDF from files"
+            )
+        elif path.is_symlink():
+            raise InputError(f"{path}: a symbolic link to nothing (broken link)")
         else:
             raise InputError(f"{path}: no such file or folder")
     return files
@@ -73,6 +91,8 @@ def parse_file(path: Path, source: io.RawIOBase | None = None) -> Iterator[Quad]
     """
     fmt = rdf_format(path)
     try:
+        if fmt in _TREE_SYNTAXES:
+            check_tree_file(path, _TREE_SYNTAXES[fmt])
         if source is None:
             yield from parse(path=path, format=fmt, base_iri=base_iri(path))
         else:
@@ -81,6 +101,11 @@ def parse_file(path: Path, source: io.RawIOBase | None = None) -> Iterator[Quad]
         raise syntax_error(str(path), error, _read_text(path)) from None
     except OSError as error:
         raise unreadable(path, error) from None
+    except MemoryError:  # pyoxigraph: "Reached the buffer maximal size"
+        raise InputError(
+            f"{path}: a single term (a literal or IRI) is longer than {TOKEN_LIMIT_MB} MB, "
+            "the parser's limit"
+        ) from None
 
 
 def unreadable(path: Path, error: OSError) -> InputError:

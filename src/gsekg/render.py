@@ -76,7 +76,8 @@ def choose_format(kind: str, requested: str | None, output: Path | None, tty: bo
     for CONSTRUCT/DESCRIBE.
 
     Raises:
-        InputError: ``requested`` does not fit the kind of result.
+        InputError: ``requested`` does not fit the kind of result, or ``output`` has an
+            extension that names no format of that kind (``out.xyz``).
     """
     graph = kind == "graph"
     allowed = GRAPH_FORMATS if graph else SELECT_FORMATS
@@ -91,6 +92,13 @@ def choose_format(kind: str, requested: str | None, output: Path | None, tty: bo
         found = by_extension.get(output.suffix.lower())
         if found:
             return found
+        if output.suffix:
+            what = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
+            raise InputError(
+                f"cannot tell the format of {output.name} from its extension "
+                f"{output.suffix}: use --format, or for a {what} result one of "
+                f"{' '.join(sorted(by_extension))}"
+            )
     if graph:
         return GRAPH_DEFAULT_FORMAT
     return "table" if tty and output is None else PIPE_SELECT_FORMAT

@@ -10,7 +10,7 @@ import typer
 
 from gsekg.cli.app import command
 from gsekg.cli.options import GraphOptions, graph_options
-from gsekg.cli.output import write_output
+from gsekg.cli.output import note, write_output
 from gsekg.render import GraphFormat
 
 EXPORT_HELP = """Export the whole graph (ontology and data) in an RDF syntax.
@@ -72,7 +72,7 @@ def export_command(
     from gsekg.export import export_bytes
     from gsekg.render import choose_format, graph_format_for
 
-    if fmt is None and output is not None and graph_format_for(output) is None:
+    if fmt is None and output is not None and output.suffix and not graph_format_for(output):
         raise typer.BadParameter(
             f"cannot tell the RDF syntax from {output.name!r}: use .ttl, .trig, .nq, .nt, "
             ".jsonld, .rdf or give --format",
@@ -80,5 +80,5 @@ def export_command(
         )
     chosen = choose_format("graph", fmt, output, tty=False)
     with replace(graph, no_inference=not inferred).open() as opened:
-        payload = export_bytes(opened, chosen, provenance=provenance)
+        payload = export_bytes(opened, chosen, provenance=provenance, on_note=note)
     write_output(payload, output)

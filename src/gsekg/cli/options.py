@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -61,9 +62,27 @@ ViewOpt = Annotated[
         "and property, the preferred claims if any, else the normal ones; never deprecated).",
     ),
 ]
+MAX_TIMEOUT = 7 * 24 * 3600.0
+"""The longest ``--timeout`` accepted (a week), in seconds."""
+
+
+def finite_seconds(value: float | None) -> float | None:
+    """A ``--timeout`` callback: refuse ``nan``, ``inf`` and absurd values as a usage error."""
+    if value is not None and not (math.isfinite(value) and value <= MAX_TIMEOUT):
+        raise typer.BadParameter(
+            f"{value} is not a number of seconds between 0.001 and {MAX_TIMEOUT:g}"
+        )
+    return value
+
+
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option("--timeout", min=0.001, help="Stop a query after this many seconds."),
+    typer.Option(
+        "--timeout",
+        min=0.001,
+        callback=finite_seconds,
+        help="Stop a query after this many seconds.",
+    ),
 ]
 CorpusOpt = Annotated[
     Path | None,

@@ -77,7 +77,9 @@ def print_json(document: Any) -> None:
     """``document`` as indented JSON on stdout."""
     import json
 
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    ascii_only = not encoding.startswith("utf")  # e.g. PYTHONIOENCODING=ascii: \u escapes
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=ascii_only) + "\n")
 
 
 def print_tsv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -31,9 +31,28 @@ class Source:
     text: str
     origin: str
     saved: SavedQuery | None = None
+    shows_text: bool = True
+    """Whether an error may quote the text (not for a file that is not a query file)."""
 
 
 def resolve(query: str) -> Source:
+    """The query QUERY names (see :func:`_resolve`), refused when larger than the size limit.
+
+    Raises:
+        InputError: Empty, too large, or an unreadable or missing file.
+        NotFoundError: A bare word that names no saved query.
+    """
+    from gsekg.guard import check_size
+
+    source = _resolve(query)
+    try:
+        check_size(source.text)
+    except InputError as error:
+        raise InputError(f"{source.origin}: {error}") from None
+    return source
+
+
+def _resolve(query: str) -> Source:
     """Decide what QUERY names: ``-`` is stdin, then an existing file, then a saved query name,
     then inline SPARQL. A bare word that is none of these is an unknown saved query.
 
@@ -42,9 +61,14 @@ def resolve(query: str) -> Source:
         NotFoundError: A bare word that names no saved query.
     """
     from gsekg import queries
+    from gsekg.guard import Limits
 
     if query == "-":
-        return Source(_non_empty(sys.stdin.read(), "stdin"), "<stdin>")
+        try:
+            text = sys.stdin.read(Limits.from_environment().max_bytes + 1)  # past it: refused
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read the query from stdin: {reason(error)}") from None
+        return Source(_non_empty(text, "stdin"), "<stdin>")
     if not query.strip():
         raise InputError("empty query")
     path = Path(query)
@@ -54,7 +78,9 @@ def resolve(query: str) -> Source:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read query file {query}: {reason(error)}") from None
-        return Source(_non_empty(text, query), query)
+        return Source(
+            _non_empty(text, query), query, shows_text=path.suffix.lower() in QUERY_SUFFIXES
+        )
     if kind == "folder":
         raise InputError(f"{query} is a folder, not a query file")
     if not _BARE_WORD.fullmatch(query):
@@ -78,10 +104,24 @@ def _kind(path: Path) -> str:
         return ""
 
 
-def _located(error: InputError, origin: str) -> InputError:
-    """The engine's ``query:LINE:COL: …`` message with the query's real origin."""
+QUERY_SUFFIXES = (".rq", ".sparql", ".ru")
+"""Files taken as SPARQL: a syntax error in any other file shows its position, not its text."""
+
+
+def _located(error: InputError, origin: str, *, show_text: bool = True) -> InputError:
+    """The engine's ``query:LINE:COL: …`` message with the query's real origin.
+
+    Without ``show_text`` (a file that is not a .rq/.sparql file, such as ``/etc/shadow``)
+    only the position is kept: neither the offending line nor the parser's words about it.
+    """
     message = str(error)
-    if message.startswith("query:"):
+    position = re.match(r"query:\d+:\d+", message)
+    if position and not show_text:
+        message = (
+            f"{origin}{position[0].removeprefix('query')}: not valid SPARQL (the text is not "
+            f"shown for a file whose name does not end in {', '.join(QUERY_SUFFIXES)})"
+        )
+    elif message.startswith("query:"):
         message = origin + message.removeprefix("query")
     elif origin != "query":
         message = f"{origin}: {message}"
@@ -167,7 +207,7 @@ def query_command(
                 allow_service=allow_service,
             )
         except InputError as error:
-            raise _located(error, source.origin) from None
+            raise _located(error, source.origin, show_text=source.shows_text) from None
     finally:
         engine.close()
     if result.kind == "update":

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import GraphOptions, graph_options
-from gsekg.errors import EngineError
+from gsekg.cli.options import GraphOptions, finite_seconds, graph_options
+from gsekg.errors import EngineError, InputError, UsageError
 
 _LOCAL_ONLY = ("engine", "endpoint")
 """Both commands read the local graph with Oxigraph."""
@@ -28,6 +28,7 @@ def serve(
             "--timeout",
             min=0.001,
             max=86400,
+            callback=finite_seconds,
             help="Answer 503 to a query not done after this many seconds, and stop it.",
         ),
     ] = 30.0,
@@ -103,14 +104,49 @@ def push(
     ],
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.001, help="Give up on an upload after this many seconds."),
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            callback=finite_seconds,
+            help="Give up on an upload after this many seconds.",
+        ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say which graphs would be replaced; send nothing.")
+    ] = False,
+    replace_all: Annotated[
+        bool,
+        typer.Option(
+            "--replace-all",
+            help="Replace the WHOLE dataset on the server (graphs gsekg lacks are deleted); "
+            "asks for confirmation unless --yes.",
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before --replace-all.")] = False,
     *,
     graph: GraphOptions,
 ) -> None:
-    """Upload the graph to a server: the default graph and every claim graph, one PUT each."""
-    from gsekg.endpoint import push as push_dataset
+    """Upload the graph to a server: the default graph and every claim graph, one PUT each.
 
+    Each PUT replaces that one graph on the server; other graphs there are kept. The graphs
+    to be replaced are listed on stderr first.
+    """
+    from gsekg.endpoint import plan_push, store_url
+
+    store_url(endpoint)
     with graph.open() as opened:
-        report = push_dataset(opened.quads(), endpoint, timeout=timeout)
+        plan = plan_push(opened.quads(), endpoint, replace_all=replace_all)
+    sys.stderr.write("".join(f"{line}\n" for line in plan.lines(None if dry_run else 10)))
+    if dry_run:
+        sys.stderr.write("Dry run: nothing was sent.\n")
+        return
+    if replace_all and not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "--replace-all deletes every graph on the server; add --yes to confirm "
+                "(no terminal to ask on)"
+            )
+        if not typer.confirm(f"Delete everything at {endpoint} and write this graph?"):
+            raise InputError("not confirmed; nothing was sent")
+    report = plan.send(timeout=timeout)
     sys.stderr.write(f"Pushed {report.graphs} graphs ({report.triples} triples) to {endpoint}\n")

@@ -75,7 +75,7 @@ def other(*args: str, code: int = 1, message: str = "") -> Case:
 
 
 _DEPTH = "Error: the query nests brackets 3000 deep; the limit is 200"
-_HUGE = "Error: <stdin>: the query is 2,097,182 bytes; the limit is 1,048,576"
+_HUGE = "Error: <stdin>: the query is more than 1,048,576 bytes; the limit is 1,048,576"
 _UNION = "Error: <stdin>: the query has 10,000 operators"
 CASES: dict[str, Case] = {
     "3,000-deep group": q(DEEP, message=_DEPTH),

@@ -48,6 +48,8 @@ def resolve(query: str) -> Source:
     try:
         check_size(source.text)
     except InputError as error:
+        if source.origin == "query":  # inline: no file to name
+            raise
         raise InputError(f"{source.origin}: {error}") from None
     return source
 
@@ -64,10 +66,16 @@ def _resolve(query: str) -> Source:
     from gsekg.guard import Limits
 
     if query == "-":
+        limit = Limits.from_environment().max_bytes
         try:
-            text = sys.stdin.read(Limits.from_environment().max_bytes + 1)  # past it: refused
+            text = sys.stdin.read(limit + 1)  # never more than the limit and one character
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read the query from stdin: {reason(error)}") from None
+        if len(text) > limit:
+            raise InputError(
+                f"<stdin>: the query is more than {limit:,} bytes; the limit is {limit:,} "
+                "(GSEKG_QUERY_MAX_BYTES)"
+            )
         return Source(_non_empty(text, "stdin"), "<stdin>")
     if not query.strip():
         raise InputError("empty query")

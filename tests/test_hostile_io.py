@@ -175,7 +175,9 @@ CASES: dict[str, Case] = {
     ),
     # queries (issue 11): size, and a readable file that is not a query (issue 13)
     "5 MB query file": q("@bigquery", message="the limit is 1,048,576"),
-    "5 MB query on stdin": q("-", stdin="ASK {}" + " " * 5_000_000, message="Error: <stdin>: the query is"),
+    "5 MB query on stdin": q(
+        "-", stdin="ASK {}" + " " * 5_000_000, message="Error: <stdin>: the query is"
+    ),
     "query size limit lowered": q(
         "ASK {}" + " " * 2000,
         env={"GSEKG_QUERY_MAX_BYTES": "1024"},

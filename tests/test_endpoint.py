@@ -21,9 +21,10 @@ import pytest
 
 from gsekg import queries
 from gsekg.endpoint import Client, push
-from gsekg.engines import EndpointEngine, Engine, OxigraphEngine, QueryResult, open_engine
+from gsekg.engines import EndpointEngine, Engine, OxigraphEngine, open_engine
 from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.server import Server, oxigraph_binary
+from gsekg.terms import QueryResult
 
 GSE = "https://w3id.org/gsekg/id/"
 QUERIES = [

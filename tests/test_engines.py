@@ -12,9 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from gsekg import queries
-from gsekg.engines import Engine, OxigraphEngine, QueryResult, RdflibEngine, open_engine
+from gsekg.engines import Engine, OxigraphEngine, RdflibEngine, open_engine
 from gsekg.errors import ForbiddenQueryError, InputError, QueryTimeoutError
 from gsekg.guard import inspect
+from gsekg.terms import QueryResult
 
 GSE = "https://w3id.org/gsekg/id/"
 MINI = """\

@@ -7,11 +7,11 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from gsekg.engines import Term
 from gsekg.entities import LABEL_KINDS, most_specific_types
 from gsekg.namespaces import compact
 from gsekg.provenance import RDF_TYPE, Snapshot, node
 from gsekg.render import display
+from gsekg.terms import Term
 
 _ROLE = node("gso:Role")
 _POST = node("org:Post")

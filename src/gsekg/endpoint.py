@@ -35,7 +35,7 @@ from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.namespaces import sparql_prologue
 
 if TYPE_CHECKING:
-    from gsekg.engines import QueryResult
+    from gsekg.terms import QueryResult
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds to wait for each network operation when no ``timeout`` is given."""
@@ -63,7 +63,7 @@ class Client:
 
     def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
         """Send a query (with the gsekg prefixes predeclared) and parse the answer."""
-        from gsekg.engines import QueryResult
+        from gsekg.terms import QueryResult
 
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
         body = urllib.parse.urlencode({"query": sparql_prologue() + sparql}).encode()

@@ -10,64 +10,34 @@ unless allowed, the prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclare
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
     Store,
     Triple,
     Variable,
 )
-from pyoxigraph import Literal as RdfLiteral
 
 from gsekg import guard
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import PREFIXES
+from gsekg.terms import QueryResult as QueryResult  # re-exported: older imports
+from gsekg.terms import Substitutions
+from gsekg.terms import Term as Term
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
     from gsekg.endpoint import Client
     from gsekg.store import Inputs
 
-Term: TypeAlias = NamedNode | BlankNode | RdfLiteral | Triple
-Substitutions: TypeAlias = Mapping[str, Term]
 ENGINES = ("oxigraph", "rdflib")
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The answer to a query, whatever its form.
-
-    ``kind`` is ``select`` (``variables`` and ``rows``), ``ask`` (``boolean``), ``graph``
-    (CONSTRUCT/DESCRIBE: ``triples``) or ``update`` (an allowed update: nothing).
-    """
-
-    kind: Literal["select", "ask", "graph", "update"]
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[Triple] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, answer: QueryBoolean | QuerySolutions | QueryTriples) -> QueryResult:
-        """The result of a pyoxigraph answer: from a store, or parsed from an endpoint's reply."""
-        if isinstance(answer, QueryBoolean):
-            return cls("ask", boolean=bool(answer))
-        if isinstance(answer, QuerySolutions):
-            variables = list(answer.variables)
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
-            return cls("select", [v.value for v in variables], rows)
-        return cls("graph", triples=list(answer))
 
 
 class Engine(ABC):

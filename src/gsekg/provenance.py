@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import PREFIXES, SRC
 from gsekg.render import display
+from gsekg.terms import Term
 
 Span = tuple[int, int]
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
     from rich.console import Console
 
-    from gsekg.engines import QueryResult
+    from gsekg.terms import QueryResult
 
 SelectFormat = Literal["table", "csv", "tsv", "json", "xml", "markdown"]
 GraphFormat = Literal["turtle", "json-ld", "ntriples", "nquads", "trig", "xml"]

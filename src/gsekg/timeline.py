@@ -9,10 +9,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from gsekg.engines import Term
 from gsekg.namespaces import compact
 from gsekg.provenance import RDF_TYPE, Snapshot, node
 from gsekg.render import display
+from gsekg.terms import Term
 
 DATE_PROPERTIES = tuple(
     node(name)

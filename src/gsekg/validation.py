@@ -25,7 +25,6 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import GSE, PREFIXES
 from gsekg.provenance import (
@@ -41,6 +40,7 @@ from gsekg.provenance import (
     read_article,
 )
 from gsekg.render import display
+from gsekg.terms import Term
 
 SEVERITIES = ("violation", "warning", "info")
 _ENTITY_NAMESPACES = tuple(PREFIXES[p] for p in ("gso", "schema", "org"))

@@ -17,8 +17,8 @@ from gsekg.errors import InputError, NotFoundError
 from gsekg.render import AnyFormat
 
 if TYPE_CHECKING:
-    from gsekg.engines import QueryResult
     from gsekg.queries import SavedQuery
+    from gsekg.terms import QueryResult
 
 _BARE_WORD = re.compile(r"[\w.~/\\-]+")
 

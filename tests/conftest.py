@@ -7,11 +7,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from gsekg.resources import corpus_dir
+
+if TYPE_CHECKING:
+    from gsekg.reader import GraphReader
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.trig"
@@ -78,3 +82,16 @@ def corpus() -> Path:
 def mini() -> Path:
     """Path of ``tests/fixtures/mini.trig``."""
     return MINI
+
+
+def mini_reader() -> GraphReader:
+    """A :class:`GraphReader` over the mini graph (claims copied into the default graph)."""
+    from pyoxigraph import Store
+
+    from gsekg.build import build
+    from gsekg.engines import OxigraphEngine
+    from gsekg.reader import GraphReader
+
+    store = Store()
+    build(store, [MINI], inference=False)
+    return GraphReader(OxigraphEngine(store))

@@ -44,6 +44,8 @@ class Engine(ABC):
     """What every engine offers; use it as a context manager or call :meth:`close`."""
 
     name: str
+    build_stats: dict[str, Any] | None = None
+    """What the build of a local store reported (:class:`gsekg.build.BuildStats`), if known."""
 
     def query(
         self,
@@ -370,9 +372,14 @@ def open_engine(
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         progress=progress,
     )
-    if engine == "rdflib":
-        return RdflibEngine(opened.store)
-    return OxigraphEngine(opened.store, location=opened.path)
+    chosen: Engine = (
+        RdflibEngine(opened.store)
+        if engine == "rdflib"
+        else OxigraphEngine(opened.store, location=opened.path)
+    )
+    stats = opened.manifest.get("stats")
+    chosen.build_stats = stats if isinstance(stats, dict) else None
+    return chosen
 
 
 def inputs(

@@ -327,24 +327,20 @@ class GraphReader:
             AmbiguousNameError: several entities share the name and none has it as
                 preferred label.
         """
-        from gsekg.entities import AmbiguousNameError, normalise
+        from gsekg.entities import normalise
 
         iri = self._as_iri(name.strip())
         if iri is not None:
             return iri
         wanted = normalise(name)
         hits = [n for n in self._names(name) if normalise(n[1]) == wanted]
-        if not hits:
-            hits = [n for n in self._names(None) if normalise(n[1]) == wanted]
-        entities = sorted({e for e, _, _ in hits}, key=lambda e: e.value)
-        if len(entities) > 1:
-            preferred = {e for e, _, kind in hits if kind == PREF_LABEL}
-            if len(preferred) == 1:
-                return preferred.pop()
-            raise AmbiguousNameError(name, [compact(e.value) for e in entities])
-        if entities:
-            return entities[0]
-        raise NotFoundError(f"no entity is called {name!r}", self._suggestions(name))
+        if hits:
+            return NameTable(hits).resolve(name)
+        return self.name_table().resolve(name)
+
+    def name_table(self) -> NameTable:
+        """Every name of every ``gse:``/``src:`` entity (one query over the name properties)."""
+        return NameTable(self._names(None))
 
     def resolve_value(self, text: str) -> NamedNode | str:
         """A value named on the command line: an entity or class if one is called so, else
@@ -401,23 +397,6 @@ class GraphReader:
             if isinstance(e, NamedNode) and isinstance(label, Literal) and isinstance(k, NamedNode)
         ]
 
-    def _suggestions(self, name: str) -> list[str]:
-        from rapidfuzz import fuzz, process
-
-        from gsekg.entities import normalise
-
-        names = {(normalise(text), text, e) for e, text, _ in self._names(None)}
-        keys = sorted({key for key, _, _ in names})
-        scored = process.extract(normalise(name), keys, scorer=fuzz.WRatio, limit=10)
-        out: list[str] = []
-        seen: set[NamedNode] = set()
-        for key, _, _ in scored:
-            for k, text, e in sorted(names, key=lambda n: (n[2].value, n[1])):
-                if k == key and e not in seen and len(out) < 3:
-                    seen.add(e)
-                    out.append(f"{text} ({compact(e.value)})")
-        return out
-
     def resolve_property(self, name: str) -> NamedNode:
         """The property ``name`` means: an IRI, a compact name, or a local name (``startDate``).
 
@@ -469,6 +448,68 @@ class GraphReader:
         from gsekg.derivation import ways_of
 
         return ways_of(self, triples)
+
+
+class NameTable:
+    """Names of entities, resolved as :meth:`GraphReader.resolve` does, without the engine."""
+
+    def __init__(self, names: Iterable[tuple[NamedNode, str, NamedNode]]) -> None:
+        from gsekg.entities import normalise
+
+        self.names = sorted(set(names), key=lambda n: (n[0].value, n[1], n[2].value))
+        self.by_key: dict[str, list[tuple[NamedNode, str, NamedNode]]] = defaultdict(list)
+        for found in self.names:
+            self.by_key[normalise(found[1])].append(found)
+        self.entities = {e for e, _, _ in self.names}
+
+    def resolve(self, name: str) -> NamedNode:
+        """The entity called ``name`` (IRI, compact name, slug or any name).
+
+        Raises:
+            NotFoundError: nothing is called ``name`` (with the nearest names).
+            AmbiguousNameError: several entities share the name, none as preferred label.
+        """
+        from gsekg.entities import AmbiguousNameError, normalise
+
+        text = name.strip()
+        prefix, colon, local = text.partition(":")
+        for candidate in (
+            text.removeprefix("<").removesuffix(">"),
+            PREFIXES[prefix] + local if colon and prefix in PREFIXES else GSE + text,
+        ):
+            for entity in self.entities:
+                if entity.value == candidate:
+                    return entity
+        hits = self.by_key.get(normalise(name), [])
+        entities = sorted({e for e, _, _ in hits}, key=lambda e: e.value)
+        if len(entities) > 1:
+            preferred = {e for e, _, kind in hits if kind == PREF_LABEL}
+            if len(preferred) == 1:
+                return preferred.pop()
+            raise AmbiguousNameError(name, [compact(e.value) for e in entities])
+        if entities:
+            return entities[0]
+        raise NotFoundError(f"no entity is called {name!r}", self.suggestions(name))
+
+    def suggestions(self, name: str, limit: int = 3) -> list[str]:
+        """The names nearest to ``name``: ``text (compact name)``, one per entity."""
+        from rapidfuzz import fuzz, process
+
+        from gsekg.entities import normalise
+
+        query = normalise(name)
+        if not query:
+            return []
+        scored = process.extract(
+            query, list(self.by_key), scorer=fuzz.WRatio, limit=None, score_cutoff=60
+        )
+        best: dict[NamedNode, tuple[float, str]] = {}
+        for key, score, _ in scored:
+            for entity, text, _ in self.by_key[key]:
+                if entity not in best or score > best[entity][0]:
+                    best[entity] = (score, text)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(kv[1][1]), kv[0].value))
+        return [f"{text} ({compact(e.value)})" for e, (_, text) in ranked[:limit]]
 
 
 def _sendable(triple: Triple) -> bool:

@@ -233,7 +233,10 @@ def _ways(reader: GraphReader, triples: Sequence[Triple]) -> list[tuple[Triple, 
     for group, template in ((plain, _PROPERTY_WAYS), (typed, _TYPE_WAYS)):
         for i in range(0, len(group), BATCH):
             chunk = group[i : i + BATCH]
-            result = reader.select(template.format(rows=_values3(chunk)))
+            query = template.format(rows=_values3(chunk))
+            result = reader.select(
+                query.replace("GRAPH ?g { ?o ?q ?s }", reader.in_claim("?o ?q ?s"))
+            )
             for s, p, o, how, q, x in result.rows:
                 if isinstance(how, Literal):
                     found.append((Triple(s, p, o), how.value, q, x))  # type: ignore[arg-type]
@@ -335,7 +338,8 @@ def _rule_step(
         from gsekg.reader import values
 
         result = reader.select(
-            f"SELECT DISTINCT ?n ?p ?o WHERE {{ {values('n', nodes)} GRAPH ?g {{ ?n ?p ?o }} }}"
+            f"SELECT DISTINCT ?n ?p ?o WHERE {{ {values('n', nodes)} "
+            f"{reader.in_claim('?n ?p ?o')} }}"
         )
         stated = sorted(
             (Triple(n, p, o) for n, p, o in result.rows),  # type: ignore[arg-type]

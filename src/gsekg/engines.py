@@ -46,6 +46,9 @@ class Engine(ABC):
     name: str
     build_stats: dict[str, Any] | None = None
     """What the build of a local store reported (:class:`gsekg.build.BuildStats`), if known."""
+    default_graph: NamedNode | None = None
+    """A named graph that holds the default graph (servers without one, such as Virtuoso):
+    not a claim, however ``GRAPH ?g`` finds it."""
 
     def query(
         self,
@@ -299,7 +302,12 @@ class EndpointEngine(Engine):
     name = "endpoint"
 
     def __init__(self, client: Client) -> None:
+        import urllib.parse
+
         self.client = client
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(client.url).query)
+        named = query.get("default-graph-uri", [])
+        self.default_graph = NamedNode(named[0]) if len(named) == 1 else None
 
     def _evaluate(
         self,

@@ -117,12 +117,18 @@ class GraphReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        default = engine.default_graph
+        self._not_claim = f"FILTER(?g != {sparql_term(default)})" if default else ""
         self._labels: dict[Term, str] = {}
         self._types: dict[Term, frozenset[NamedNode]] = {}
         self._claims: dict[Term, Claim] = {}
         self._supers: dict[NamedNode, frozenset[NamedNode]] = {}
 
     # Queries -------------------------------------------------------------------------------
+
+    def in_claim(self, pattern: str) -> str:
+        """``GRAPH ?g { pattern }`` for claim graphs only (not a server's default graph)."""
+        return f"GRAPH ?g {{ {pattern} }} {self._not_claim}"
 
     def select(self, sparql: str) -> QueryResult:
         """Run a SELECT (or ASK) with the engine."""
@@ -192,9 +198,12 @@ class GraphReader:
         wanted = [c for c in classes if c not in self._supers]
         for chunk in _chunks(wanted):
             found: dict[Term, set[NamedNode]] = defaultdict(set)
-            result = self.select(
-                f"SELECT ?c ?d WHERE {{ {values('c', chunk)} ?c rdfs:subClassOf+ ?d }}"
+            # one branch per class: some servers (Virtuoso) need a path's start written out
+            branches = " UNION ".join(
+                f"{{ BIND({sparql_term(c)} AS ?c) {sparql_term(c)} rdfs:subClassOf+ ?d }}"
+                for c in chunk
             )
+            result = self.select(f"SELECT ?c ?d WHERE {{ {branches} }}")
             for c, d in result.rows:
                 if c is not None and isinstance(d, NamedNode) and d != c:
                     found[c].add(d)
@@ -217,11 +226,11 @@ class GraphReader:
         e = sparql_term(entity)
         out = self._facts(
             f"SELECT ?s ?p ?o ?g WHERE {{ BIND({e} AS ?s) {e} ?p ?o . "
-            f"OPTIONAL {{ GRAPH ?g {{ {e} ?p ?o }} }} }}"
+            f"OPTIONAL {{ GRAPH ?g {{ {e} ?p ?o }} {self._not_claim} }} }}"
         )
         into = self._facts(
             f"SELECT ?s ?p ?o ?g WHERE {{ BIND({e} AS ?o) ?s ?p {e} . "
-            f"OPTIONAL {{ GRAPH ?g {{ ?s ?p {e} }} }} }}"
+            f"OPTIONAL {{ GRAPH ?g {{ ?s ?p {e} }} {self._not_claim} }} }}"
         )
         return out, into
 
@@ -231,7 +240,8 @@ class GraphReader:
         link = f"?n ?link {e}" if incoming else f"{e} ?link ?n"
         return self._facts(
             f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {link} . FILTER(!isLiteral(?n)) "
-            f"FILTER {_NARY} BIND(?n AS ?s) ?n ?p ?o . OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} }} }}"
+            f"FILTER {_NARY} BIND(?n AS ?s) ?n ?p ?o . "
+            f"OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} {self._not_claim} }} }}"
         )
 
     def _facts(self, sparql: str) -> list[Fact]:
@@ -262,7 +272,7 @@ class GraphReader:
             )
             result = self.select(
                 f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
-                "GRAPH ?g { ?s ?p ?o } }"
+                f"GRAPH ?g {{ ?s ?p ?o }} {self._not_claim} }}"
             )
             for s, p, o, g in result.rows:
                 if isinstance(g, NamedNode | BlankNode):

@@ -73,7 +73,7 @@ def compute(engine: Engine) -> Stats:
     default = _count(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     per_graph: dict[Term, int] = {}
     for g, n in reader.select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?g"
     ).rows:
         if g is not None:
             per_graph[g] = _int(n)
@@ -108,7 +108,7 @@ def compute(engine: Engine) -> Stats:
             triples_per_source[key] += per_graph.get(claim, 0)
     per_property: Counter[str] = Counter()
     for p, n in reader.select(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?p"
     ).rows:
         if isinstance(p, NamedNode):
             per_property[compact(p.value)] += _int(n)

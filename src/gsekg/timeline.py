@@ -90,7 +90,7 @@ def timeline(engine: Engine) -> list[Event]:
     sources: dict[Triple, set[str]] = defaultdict(set)
     claims_of: dict[Triple, set[Term]] = defaultdict(set)
     dated = (
-        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isLiteral(?o) && "
+        f"SELECT ?s ?p ?o ?g WHERE {{ {reader.in_claim('?s ?p ?o')} FILTER(isLiteral(?o) && "
         f"(?p IN ({', '.join(str(p) for p in DATE_PROPERTIES)}) || "
         f"DATATYPE(?o) IN ({', '.join(f'<{t}>' for t in sorted(_DATE_TYPES))}))) }}"
     )
@@ -106,7 +106,7 @@ def timeline(engine: Engine) -> list[Event]:
             sources[Triple(a, _DATE_PUBLISHED, value)].add(key)
     at_event: dict[Triple, set[Term]] = defaultdict(set)
     for s, p, o, g in reader.select(
-        f"SELECT ?s ?p ?o ?g WHERE {{ {values('p', AT_EVENT)} GRAPH ?g {{ ?s ?p ?o }} }}"
+        f"SELECT ?s ?p ?o ?g WHERE {{ {values('p', AT_EVENT)} {reader.in_claim('?s ?p ?o')} }}"
     ).rows:
         if s is not None and isinstance(p, NamedNode) and o is not None and g is not None:
             at_event[Triple(s, p, o)].add(g)  # type: ignore[arg-type]

@@ -60,6 +60,7 @@ class NoDump:
         self.engine = engine
         self.name = engine.name
         self.build_stats = engine.build_stats
+        self.default_graph = engine.default_graph
 
     def query(self, sparql: str, **kwargs: Any) -> Any:
         return self.engine.query(sparql, **kwargs)

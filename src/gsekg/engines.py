@@ -12,13 +12,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
     Store,
     Triple,
     Variable,
@@ -38,6 +43,16 @@ if TYPE_CHECKING:
     from gsekg.store import Inputs
 
 ENGINES = ("oxigraph", "rdflib")
+STREAM_FORMATS: dict[str, dict[str, Any]] = {
+    "select": {
+        "csv": QueryResultsFormat.CSV,
+        "tsv": QueryResultsFormat.TSV,
+        "json": QueryResultsFormat.JSON,
+        "xml": QueryResultsFormat.XML,
+    },
+    "graph": {"ntriples": RdfFormat.N_TRIPLES},
+}
+"""Formats :meth:`OxigraphEngine.stream` writes with pyoxigraph, row by row."""
 
 
 class Engine(ABC):
@@ -169,6 +184,50 @@ class OxigraphEngine(Engine):
             raise EngineError(f"update failed: {error}") from None
         return QueryResult("update")
 
+    def stream(
+        self,
+        sparql: str,
+        fmt: str,
+        sink: IO[bytes],
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_service: bool = False,
+    ) -> str | None:
+        """Write the answer to ``sink`` in ``fmt`` as it comes, without holding it in memory.
+
+        Only for the formats pyoxigraph writes itself (:data:`STREAM_FORMATS`); with a
+        ``timeout`` the forked child writes (``sink`` must be a real file). Returns the
+        result's kind (``select``, ``ask`` or ``graph``), or ``None`` when the query or
+        format is not one this path streams (the caller then uses :meth:`query`).
+
+        Raises:
+            The errors of :meth:`query`.
+        """
+        request = guard.check(sparql, allow_update=False, allow_service=allow_service)
+        kind = {"SELECT": "select", "ASK": "ask"}.get(request.form, "graph")
+        if fmt not in STREAM_FORMATS.get(kind, {}):
+            return None
+        store = self.store
+        bindings = {Variable(k.lstrip("?$")): t for k, t in (substitutions or {}).items()}
+
+        def write() -> str:
+            try:
+                answer = _answer(store, sparql, bindings)
+            except _NotProjectedError:
+                answer = _answer(store, guard.with_values(sparql, substitutions or {}), {})
+            try:
+                answer.serialize(sink, STREAM_FORMATS[kind][fmt])
+                if fmt in {"json", "xml"} and kind != "graph":
+                    sink.write(b"\n")
+                sink.flush()
+            except (SyntaxError, ValueError, RuntimeError) as error:
+                raise EngineError(f"query failed: {error}") from None
+            return kind
+
+        sink.flush()
+        return guard.run_with_timeout(write, timeout)
+
     def quads(self) -> Iterator[Quad]:
         store = self.store
         yield from store.quads_for_pattern(None, None, None, DefaultGraph())
@@ -183,9 +242,19 @@ class OxigraphEngine(Engine):
 
 
 def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
+    answer = _answer(store, sparql, bindings)
     try:
-        answer = store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
         return QueryResult.of(answer)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise EngineError(f"query failed: {error}") from None
+
+
+def _answer(
+    store: Store, sparql: str, bindings: dict[Variable, Term]
+) -> QueryBoolean | QuerySolutions | QueryTriples:
+    """pyoxigraph's answer (evaluated as it is read), errors as gsekg errors."""
+    try:
+        return store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
     except SyntaxError as error:
         raise syntax_error("query", error, sparql) from None
     except RuntimeError as error:

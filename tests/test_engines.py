@@ -80,6 +80,7 @@ def rdflib_engine(mini_file: Path, cache: Path) -> Iterator[Engine]:
     with open_engine(
         engine="rdflib", data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert isinstance(engine, RdflibEngine)
         yield engine
 
 
@@ -128,7 +129,7 @@ def test_claims_are_named_graphs_and_the_default_graph_holds_their_union(
         default = {q.triple for q in quads if q.graph_name == ox.DefaultGraph()}
         assert all(q.triple in default for q in quads)
         # the same sponsorship stated in two claims is one triple of the simple view
-        count = oxigraph.query("SELECT (COUNT(*) AS ?n) { gse:gse2022 schema:sponsor gse:bnu }")
+        count = engine.query("SELECT (COUNT(*) AS ?n) { gse:gse2022 schema:sponsor gse:bnu }")
         assert count.rows[0][0] == ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER))
 
 
@@ -142,6 +143,7 @@ def test_substitutions_bind_projected_and_hidden_variables(
     with open_engine(
         engine=engine_name, data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert engine.name == engine_name
         edition = {"edition": ox.NamedNode(GSE + "gse2022")}
         projected = engine.query(
             "SELECT ?edition ?s WHERE { ?edition schema:sponsor ?s }", substitutions=edition
@@ -230,6 +232,7 @@ def test_a_timeout_stops_a_runaway_query(engine_name: str, mini_file: Path, cach
     with open_engine(
         engine=engine_name, data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert engine.name == engine_name
         started = time.monotonic()
         with pytest.raises(QueryTimeoutError) as caught:
             engine.query(CROSS_PRODUCT + " LIMIT 1", timeout=0.5)

@@ -59,11 +59,10 @@ def without_blank_labels(result: QueryResult) -> Counter[tuple[object, ...]]:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphEngine]:
-    engine = open_engine(cache_dir=tmp_path_factory.mktemp("cache"))
-    assert isinstance(engine, OxigraphEngine) and engine.location is not None
-    yield engine
-    engine.close()
+def local(bundled: OxigraphEngine) -> OxigraphEngine:
+    """The session's bundled store (conftest)."""
+    assert bundled.location is not None
+    return bundled
 
 
 @pytest.fixture(scope="module")

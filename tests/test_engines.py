@@ -264,12 +264,9 @@ SAVED = queries.catalog()
 
 
 @pytest.fixture(scope="module")
-def bundled_engines(cache: Path) -> Iterator[tuple[Engine, Engine]]:
-    oxigraph_engine = open_engine(cache_dir=cache)
-    assert isinstance(oxigraph_engine, OxigraphEngine)
-    rdflib_engine = RdflibEngine(oxigraph_engine.quads())
-    yield oxigraph_engine, rdflib_engine
-    oxigraph_engine.close()
+def bundled_engines(bundled: OxigraphEngine) -> tuple[Engine, Engine]:
+    """The session's bundled store (conftest) and an rdflib engine on a copy of it."""
+    return bundled, RdflibEngine(bundled.quads())
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=[q.name for q in SAVED])

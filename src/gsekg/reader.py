@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from gsekg.errors import InputError, NotFoundError
-from gsekg.namespaces import GSE, PREFIXES, SRC, compact
+from gsekg.namespaces import BASE, GSE, PREFIXES, SRC, compact
 from gsekg.render import display
 from gsekg.terms import QueryResult, Term
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 BATCH = 200
+VIEW_GRAPHS = BASE + "view/"
+"""Named graphs under this namespace are views of the claims (the best view), not claims."""
 """Terms per VALUES block."""
 
 
@@ -118,7 +120,10 @@ class GraphReader:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         default = engine.default_graph
-        self._not_claim = f"FILTER(?g != {sparql_term(default)})" if default else ""
+        views = sparql_term(Literal(VIEW_GRAPHS))
+        self._not_claim = f"FILTER(!STRSTARTS(STR(?g), {views}))" + (
+            f" FILTER(?g != {sparql_term(default)})" if default else ""
+        )
         self._labels: dict[Term, str] = {}
         self._types: dict[Term, frozenset[NamedNode]] = {}
         self._claims: dict[Term, Claim] = {}

@@ -244,9 +244,9 @@ class GraphReader:
         e = sparql_term(entity)
         link = f"?n ?link {e}" if incoming else f"{e} ?link ?n"
         return self._facts(
-            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {link} . FILTER(!isLiteral(?n)) "
-            f"FILTER {_NARY} BIND(?n AS ?s) ?n ?p ?o . "
-            f"OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} {self._not_claim} }} }}"
+            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {link} . ?n ?p ?o . "
+            f"FILTER(!isLiteral(?n)) FILTER {_NARY} "
+            f"OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} {self._not_claim} }} BIND(?n AS ?s) }}"
         )
 
     def _facts(self, sparql: str) -> list[Fact]:

@@ -37,9 +37,9 @@ VIRTUOSO_LITERALS = pytest.mark.xfail(
 )
 VIRTUOSO_EVALUATION = pytest.mark.xfail(
     strict=True,
-    reason="Virtuoso 7 answers differently: founders-differ (a grouped sub-select joined "
-    "to the outer pattern) and network-edges (the rows of source 001 are missing) "
-    "(docs/endpoints.md)",
+    reason='Virtuoso 7.2 evaluates these differently: STRSTARTS(x, "") is false and an '
+    "OPTIONAL after network-edges' UNION drops rows; founders-differ's grouped sub-select "
+    "joined to the outer pattern loses rows (docs/endpoints.md)",
 )
 KNOWN = {
     "gsenet-governance": VIRTUOSO_LITERALS,

@@ -63,9 +63,7 @@ NARY_CLASSES = frozenset(
     )
 )
 """Classes of n-ary nodes, structured values and claims: not entities in their own right."""
-_NARY_VALUES = " ".join(f"<{c.value}>" for c in sorted(NARY_CLASSES, key=str))
-_NARY = f"(isBlank(?n) || EXISTS {{ ?n a ?nc . VALUES ?nc {{ {_NARY_VALUES} }} }})"
-"""A filter: ``?n`` is an n-ary node."""
+_NARY_LIST = ", ".join(f"<{c.value}>" for c in sorted(NARY_CLASSES, key=str))
 
 
 @dataclass(frozen=True)
@@ -244,9 +242,13 @@ class GraphReader:
         e = sparql_term(entity)
         link = f"?n ?link {e}" if incoming else f"{e} ?link ?n"
         return self._facts(
-            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {link} . ?n ?p ?o . "
-            f"FILTER(!isLiteral(?n)) FILTER {_NARY} "
-            f"OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} {self._not_claim} }} BIND(?n AS ?s) }}"
+            # the n-ary neighbours first, then their triples (OPTIONAL: evaluated per node,
+            # so that no engine expands the triples of every neighbour)
+            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ "
+            f"{{ {link} . ?n a ?nc . FILTER(?nc IN ({_NARY_LIST})) }} "
+            f"UNION {{ {link} . FILTER(isBlank(?n)) }} "
+            f"OPTIONAL {{ ?n ?p ?o . OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} {self._not_claim} }} }} "
+            f"BIND(?n AS ?s) }}"
         )
 
     def _facts(self, sparql: str) -> list[Fact]:

@@ -221,6 +221,8 @@ class OxigraphEngine(Engine):
                 if fmt in {"json", "xml"} and kind != "graph":
                     sink.write(b"\n")
                 sink.flush()
+            except OSError as error:  # a full disk, a closed pipe
+                raise InputError(f"cannot write the output: {error.strerror or error}") from None
             except (SyntaxError, ValueError, RuntimeError) as error:
                 raise EngineError(f"query failed: {error}") from None
             return kind

@@ -204,14 +204,19 @@ def _streamed(
     chosen = render.choose_format(kind, fmt, output, sys.stdout.isatty())
     try:
         if output is None:
-            done = engine.stream(
-                source.text,
-                chosen,
-                sys.stdout.buffer,
-                substitutions=bound or None,
-                timeout=timeout,
-                allow_service=allow_service,
-            )
+            try:
+                done = engine.stream(
+                    source.text,
+                    chosen,
+                    sys.stdout.buffer,
+                    substitutions=bound or None,
+                    timeout=timeout,
+                    allow_service=allow_service,
+                )
+            except InputError as error:
+                if str(error).startswith("cannot write the output"):
+                    _drop_stdout()
+                raise
             return done is not None
         from gsekg.atomic import open_atomic
         from gsekg.engines import STREAM_FORMATS
@@ -230,6 +235,14 @@ def _streamed(
         return done is not None
     except InputError as error:
         raise _located(error, source.origin) from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what could not be written must not fail again at exit."""
+    import os
+
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), sys.stdout.fileno())
 
 
 def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:

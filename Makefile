@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench docs graphviz chromium clean
+.PHONY: install demo test bench docs system-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/gsekg search OER --limit 3
 
 ## test: install, lint, type-check and run the test suite
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
@@ -39,22 +39,23 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## docs: regenerate docs/model.svg and docs/ontology/ from ontology/ (tests check they are fresh)
-docs: $(STAMP) graphviz
+docs: $(STAMP) system-packages
 	$(BIN)/gsekg ontology picture -o docs/model.svg
 	$(BIN)/gsekg ontology docs -o docs/ontology
 
-## graphviz: install Graphviz (the model picture's renderer) when its dot program is missing
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+## system-packages: the Debian packages the tests use, installed when missing:
+## Graphviz (the model picture), Chromium (the site's browser test), Virtuoso (a second SPARQL server)
+system-packages:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y graphviz; }
-
-## chromium: install headless Chromium (the site's browser test) when it is missing
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
-	  { $$SUDO apt-get update && $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; }
+	  echo "Installing Debian packages:$$missing"; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q $$missing; \
+	fi
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

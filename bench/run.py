@@ -11,9 +11,13 @@ bench/generate.py) it times, on the same file, as separate processes:
 - a plain rdflib script that parses the file and runs the same query (100k only);
 
 then ``gsekg --help`` against a one-command typer app with the same help settings, and a
-warm saved query on the bundled graph against a plain rdflib script doing the same. Every
-command runs ``--repeat`` times; the table shows medians and peak resident memory, and the
-output ends with ``name=value`` lines for machines.
+warm saved query on the bundled graph against a plain rdflib script doing the same.
+
+Every comparison runs in pairs, A, B, A, B, … (``--repeat`` pairs): each pair's ratio A/B
+is printed, and the ratios reported are the medians of those paired ratios, so that a slow
+moment of a shared machine stays inside one pair. The table shows each command's median
+and peak resident memory, and the output ends with ``name=value`` lines for machines.
+``bench/paired.py`` adds describe, why, streamed rows and endpoints (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -81,22 +85,40 @@ def run(command: Sequence[str | os.PathLike[str]]) -> tuple[float, float, str]:
         return elapsed, usage.ru_maxrss / 1024, out.read().decode("utf-8")
 
 
-def measure(
-    name: str,
-    command: Sequence[str | os.PathLike[str]],
-    repeat: int,
-    before: Callable[[], None] | None = None,
-) -> Measure:
-    """Run ``command`` ``repeat`` times (``before`` each run, untimed)."""
-    result = Measure(name)
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        seconds, rss, result.output = run(command)
-        result.seconds.append(seconds)
-        result.rss_mb.append(rss)
-    print(f"  {name:<34} {result.median:8.3f} s {result.peak:8.1f} MB", file=sys.stderr)
-    return result
+@dataclass
+class Step:
+    """One command of a side of a comparison, with what to do before it (untimed)."""
+
+    command: Sequence[str | os.PathLike[str]]
+    before: Callable[[], None] | None = None
+
+
+def paired(a: Measure, a_steps: list[Step], b: Measure, b_steps: list[Step], pairs: int) -> float:
+    """Run A's steps, then B's, ``pairs`` times; print each pair's ratio A/B; their median.
+
+    A side's time is the sum of its steps (e.g. ``oxigraph load`` then ``oxigraph query``),
+    its memory the largest peak among them, its output the last step's.
+    """
+    ratios = []
+    for number in range(1, pairs + 1):
+        for measure, steps in ((a, a_steps), (b, b_steps)):
+            total, peak = 0.0, 0.0
+            for step in steps:
+                if step.before is not None:
+                    step.before()
+                seconds, rss, measure.output = run(step.command)
+                total, peak = total + seconds, max(peak, rss)
+            measure.seconds.append(total)
+            measure.rss_mb.append(peak)
+        ratios.append(a.seconds[-1] / b.seconds[-1])
+        print(
+            f"  pair {number}: {a.name} {a.seconds[-1]:.3f} s / {b.name} {b.seconds[-1]:.3f} s"
+            f" = {ratios[-1]:.2f}",
+            file=sys.stderr,
+        )
+    median = statistics.median(ratios)
+    print(f"  median of the paired ratios: {median:.2f}", file=sys.stderr)
+    return median
 
 
 def rows(text: str) -> list[list[str]]:
@@ -122,8 +144,10 @@ def reset(folder: Path) -> Callable[[], None]:
     return clear
 
 
-def bench_size(label: str, size: int, out: Path, repeat: int) -> dict[str, Measure]:
-    """Every measurement on one generated file."""
+def bench_size(
+    label: str, size: int, out: Path, repeat: int
+) -> tuple[dict[str, Measure], dict[str, float]]:
+    """Every measurement on one generated file: the commands and the paired ratios."""
     data = out / f"synthetic-{label}.trig"
     triples = generate(size, data)
     megabytes = data.stat().st_size / 1e6
@@ -132,44 +156,55 @@ def bench_size(label: str, size: int, out: Path, repeat: int) -> dict[str, Measu
     query_file = out / "aggregate.rq"
     query_file.write_text(AGGREGATE, encoding="utf-8")
     command = gsekg("query", query_file, "--data", data, "--cache-dir", cache, "--format", "csv")
+    ox_query = [
+        oxigraph(),
+        "query",
+        "--location",
+        store,
+        "--query-file",
+        query_file,
+        "--results-format",
+        "csv",
+        "--union-default-graph",
+    ]
     found = {
-        "cold": measure(f"gsekg cold load+query {label}", command, repeat, reset(cache)),
-        "warm": measure(f"gsekg warm query {label}", command, repeat),
-        "ox_load": measure(
-            f"oxigraph load {label}",
-            [oxigraph(), "load", "--location", store, "--file", data],
-            repeat,
-            reset(store),
-        ),
-        "ox_query": measure(
-            f"oxigraph query {label}",
+        "cold": Measure(f"gsekg cold load+query {label}"),
+        "ox_load_query": Measure(f"oxigraph load+query {label}"),
+        "warm": Measure(f"gsekg warm query {label}"),
+        "ox_query": Measure(f"oxigraph query {label}"),
+    }
+    ratios = {
+        "load": paired(
+            found["cold"],
+            [Step(command, reset(cache))],
+            found["ox_load_query"],
             [
-                oxigraph(),
-                "query",
-                "--location",
-                store,
-                "--query-file",
-                query_file,
-                "--results-format",
-                "csv",
-                "--union-default-graph",
+                Step([oxigraph(), "load", "--location", store, "--file", data], reset(store)),
+                Step(ox_query),
             ],
             repeat,
         ),
+        "query": paired(
+            found["warm"], [Step(command)], found["ox_query"], [Step(ox_query)], repeat
+        ),
     }
     if label == "100k":
-        found["rdflib"] = measure(
-            f"rdflib parse+query {label}",
-            [sys.executable, HERE / "rdflib_query.py", query_file, data],
+        found["rdflib"] = Measure(f"rdflib parse+query {label}")
+        warm_again = Measure(f"gsekg warm query {label} (vs rdflib)")
+        ratios["rdflib"] = paired(
+            warm_again,
+            [Step(command)],
+            found["rdflib"],
+            [Step([sys.executable, HERE / "rdflib_query.py", query_file, data])],
             repeat,
         )
-    answers = {name: rows(m.output) for name, m in found.items() if name != "ox_load"}
+    answers = {name: rows(m.output) for name, m in found.items()}
     if len({repr(a) for a in answers.values()}) != 1:
         raise SystemExit(f"the tools disagree on {label}: {answers}")
-    return found
+    return found, ratios
 
 
-def bench_bundled(out: Path, repeat: int) -> tuple[Measure, Measure, Measure, Measure]:
+def bench_bundled(out: Path, repeat: int) -> tuple[list[Measure], dict[str, float]]:
     """``gsekg --help`` vs a minimal typer app; a warm saved query vs a plain rdflib script."""
     import compileall
 
@@ -183,23 +218,37 @@ def bench_bundled(out: Path, repeat: int) -> tuple[Measure, Measure, Measure, Me
     saved = gsekg("query", SAVED_QUERY, "--cache-dir", cache, "--format", "csv")
     run(saved)  # build the cache
     help_runs = max(repeat, 5)
-    return (
-        measure("gsekg --help", gsekg("--help"), help_runs),
-        measure(
-            "minimal typer --help", [sys.executable, HERE / "minimal_typer.py", "--help"], help_runs
+    gsekg_help, typer_help = Measure("gsekg --help"), Measure("minimal typer --help")
+    query, script = (
+        Measure(f"gsekg query {SAVED_QUERY} (warm)"),
+        Measure(f"rdflib script {SAVED_QUERY}"),
+    )
+    ratios = {
+        "help": paired(
+            gsekg_help,
+            [Step(gsekg("--help"))],
+            typer_help,
+            [Step([sys.executable, HERE / "minimal_typer.py", "--help"])],
+            help_runs,
         ),
-        measure(f"gsekg query {SAVED_QUERY} (warm)", saved, help_runs),
-        measure(
-            f"rdflib script {SAVED_QUERY}",
+        "bundled_query": paired(
+            query,
+            [Step(saved)],
+            script,
             [
-                sys.executable,
-                HERE / "rdflib_query.py",
-                queries_dir() / f"{SAVED_QUERY}.rq",
-                *bundled_files(),
+                Step(
+                    [
+                        sys.executable,
+                        HERE / "rdflib_query.py",
+                        queries_dir() / f"{SAVED_QUERY}.rq",
+                        *bundled_files(),
+                    ]
+                )
             ],
             help_runs,
         ),
-    )
+    }
+    return [gsekg_help, typer_help, query, script], ratios
 
 
 def main() -> None:
@@ -213,11 +262,12 @@ def main() -> None:
     started = time.perf_counter()
 
     labels = ["100k", "1m", *(["3m"] if args.three else [])]
-    sizes = {label: bench_size(label, SIZES[label], args.out, args.repeat) for label in labels}
-    gsekg_help, typer_help, saved, rdflib_saved = bench_bundled(args.out, args.repeat)
+    sizes, ratios = {}, {}
+    for label in labels:
+        sizes[label], ratios[label] = bench_size(label, SIZES[label], args.out, args.repeat)
+    bundled, bundled_ratios = bench_bundled(args.out, args.repeat)
 
-    table = [m for found in sizes.values() for m in found.values()]
-    table += [gsekg_help, typer_help, saved, rdflib_saved]
+    table = [m for found in sizes.values() for m in found.values()] + bundled
     print(f"\n{'measurement':<36}{'median s':>10}{'min s':>9}{'max s':>9}{'peak MB':>10}")
     for m in table:
         print(
@@ -228,26 +278,22 @@ def main() -> None:
     one = sizes["1m"]
     small = sizes["100k"]
     metrics = {
-        "ratio_help_vs_minimal_typer": gsekg_help.median / typer_help.median,
-        "ratio_bundled_query_vs_rdflib_script": saved.median / rdflib_saved.median,
-        "ratio_load_1m_vs_oxigraph_cli": one["cold"].median
-        / (one["ox_load"].median + one["ox_query"].median),
-        "ratio_query_1m_vs_oxigraph_cli": one["warm"].median / one["ox_query"].median,
+        "ratio_help_vs_minimal_typer": bundled_ratios["help"],
+        "ratio_bundled_query_vs_rdflib_script": bundled_ratios["bundled_query"],
+        "ratio_load_1m_vs_oxigraph_cli": ratios["1m"]["load"],
+        "ratio_query_1m_vs_oxigraph_cli": ratios["1m"]["query"],
         "peak_rss_mb_1m": max(one["cold"].peak, one["warm"].peak),
         # 1.0 = load time exactly proportional to size from 100k to 1M
         "load_scaling_100k_to_1m": (one["cold"].median / small["cold"].median) / 10,
         "seconds_cold_1m": one["cold"].median,
         "seconds_warm_1m": one["warm"].median,
-        "seconds_warm_bundled_query": saved.median,
-        "seconds_help": gsekg_help.median,
-        "ratio_query_100k_vs_rdflib_script": small["warm"].median / small["rdflib"].median,
+        "seconds_warm_bundled_query": bundled[2].median,
+        "seconds_help": bundled[0].median,
+        "ratio_query_100k_vs_rdflib_script": ratios["100k"]["rdflib"],
     }
     if "3m" in sizes:
-        three = sizes["3m"]
-        metrics["ratio_load_3m_vs_oxigraph_cli"] = three["cold"].median / (
-            three["ox_load"].median + three["ox_query"].median
-        )
-        metrics["peak_rss_mb_3m"] = three["cold"].peak
+        metrics["ratio_load_3m_vs_oxigraph_cli"] = ratios["3m"]["load"]
+        metrics["peak_rss_mb_3m"] = sizes["3m"]["cold"].peak
     metrics["bench_seconds"] = time.perf_counter() - started
     print()
     for name, value in metrics.items():

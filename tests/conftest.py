@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from gsekg.resources import corpus_dir
+
+if TYPE_CHECKING:
+    from gsekg.engines import OxigraphEngine
+    from gsekg.reader import GraphReader
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.trig"
@@ -24,6 +29,42 @@ RunGsekg = Callable[..., "subprocess.CompletedProcess[str]"]
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store cache for the whole test session (passed as ``GSEKG_CACHE_DIR``)."""
     return tmp_path_factory.mktemp("gsekg-cache")
+
+
+@pytest.fixture(scope="session")
+def bundled(cache_dir: Path) -> Iterator[OxigraphEngine]:
+    """The bundled graph in the session's store cache, opened once for every test."""
+    from gsekg.engines import OxigraphEngine, open_engine
+
+    engine = open_engine(cache_dir=cache_dir)
+    assert isinstance(engine, OxigraphEngine)
+    yield engine
+    engine.close()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(
+    bundled: OxigraphEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The query URL of a writable Oxigraph server holding what ``push`` sent of the bundled
+    graph (started once, stopped at the end of the session)."""
+    from gsekg.endpoint import push
+    from gsekg.server import Server
+
+    folder = tmp_path_factory.mktemp("remote") / "store"
+    with Server(folder, port=free_port(), read_only=False) as server:
+        push(bundled.quads(), server.base + "/store", timeout=60)
+        yield server.url
 
 
 @pytest.fixture
@@ -78,3 +119,16 @@ def corpus() -> Path:
 def mini() -> Path:
     """Path of ``tests/fixtures/mini.trig``."""
     return MINI
+
+
+def mini_reader() -> GraphReader:
+    """A :class:`GraphReader` over the mini graph (claims copied into the default graph)."""
+    from pyoxigraph import Store
+
+    from gsekg.build import build
+    from gsekg.engines import OxigraphEngine
+    from gsekg.reader import GraphReader
+
+    store = Store()
+    build(store, [MINI], inference=False)
+    return GraphReader(OxigraphEngine(store))

@@ -7,8 +7,6 @@ articles disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from gsekg import queries
@@ -18,12 +16,9 @@ SAVED = queries.catalog()
 
 
 @pytest.fixture(scope="module")
-def engine(cache_dir: object) -> Iterator[Engine]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GSEKG_CACHE_DIR", str(cache_dir))
-        kg = open_engine()
-    yield kg
-    kg.close()
+def engine(bundled: Engine) -> Engine:
+    """The session's bundled store (conftest)."""
+    return bundled
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=[q.name for q in SAVED])

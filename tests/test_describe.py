@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MINI
+from conftest import MINI, mini_reader
 from gsekg.cli import app
 from gsekg.description import describe
-from gsekg.loader import parse_file
-from gsekg.provenance import Snapshot, node
+from gsekg.reader import node
 
-SNAPSHOT = Snapshot.from_quads(parse_file(MINI))
+READER = mini_reader()
 
 
 def invoke(runner: CliRunner, *args: str, data: bool = True) -> tuple[int, str, str]:
@@ -31,7 +30,7 @@ def described(runner: CliRunner, name: str, data: bool = True) -> dict[str, Any]
 
 
 def test_names_mark_misspellings_with_their_sources() -> None:
-    d = describe(SNAPSHOT, node("gse:alecso"))
+    d = describe(READER, node("gse:alecso"))
     assert d.types == ("gso:IntergovernmentalOrganisation",)
     kinds = {label.text: (label.kind, label.sources) for label in d.labels}
     assert kinds["ASLECSO"] == ("misspelling", ("004_c4d78ee7870e79d4",))
@@ -40,7 +39,7 @@ def test_names_mark_misspellings_with_their_sources() -> None:
 
 
 def test_role_where_the_entity_is_agent_reads_kind_at_target() -> None:
-    d = describe(SNAPSHOT, node("gse:alecso"))
+    d = describe(READER, node("gse:alecso"))
     (role,) = d.nodes
     assert (role.kind, role.via) == ("role", "gso:agent")
     assert role.headline == "co-organiser at Global Smart Education Conference 2020"
@@ -48,7 +47,7 @@ def test_role_where_the_entity_is_agent_reads_kind_at_target() -> None:
 
 
 def test_roles_at_a_target_list_their_agents() -> None:
-    d = describe(SNAPSHOT, node("gse:gse2020"))
+    d = describe(READER, node("gse:gse2020"))
     assert sorted(n.headline for n in d.nodes) == [
         "co-organiser: Arab League Educational, Cultural and Scientific Organization",
         "co-organiser: UNESCO Institute for Information Technologies in Education",
@@ -56,12 +55,12 @@ def test_roles_at_a_target_list_their_agents() -> None:
 
 
 def test_post_reads_title_at_unit() -> None:
-    (post,) = describe(SNAPSHOT, node("gse:mohamed-jemni")).nodes
+    (post,) = describe(READER, node("gse:mohamed-jemni")).nodes
     assert (post.kind, post.headline) == ("post", "Director at ALECSO ICT Department")
 
 
 def test_a_fact_stated_by_two_sources_lists_both() -> None:
-    d = describe(SNAPSHOT, node("gse:netdragon"))
+    d = describe(READER, node("gse:netdragon"))
     (built,) = [f for f in d.incoming if f.predicate == "gso:builtBy"]
     assert built.value.term == "gse:e-library-for-teachers"
     assert built.sources == ("002_2b3a093da3c925aa", "003_9a262aed049202bf")
@@ -69,7 +68,7 @@ def test_a_fact_stated_by_two_sources_lists_both() -> None:
 
 
 def test_outgoing_facts_keep_values_and_sources() -> None:
-    d = describe(SNAPSHOT, node("gse:gse2023"))
+    d = describe(READER, node("gse:gse2023"))
     facts = {(f.predicate, f.value.text): f.sources for f in d.outgoing}
     assert facts[("gso:theme", "Education Transformation and Data Governance")] == (
         "000_e16defdeedae4764",

@@ -21,9 +21,10 @@ import pytest
 
 from gsekg import queries
 from gsekg.endpoint import Client, push
-from gsekg.engines import EndpointEngine, Engine, OxigraphEngine, QueryResult, open_engine
+from gsekg.engines import EndpointEngine, Engine, OxigraphEngine, open_engine
 from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.server import Server, oxigraph_binary
+from gsekg.terms import QueryResult
 
 GSE = "https://w3id.org/gsekg/id/"
 QUERIES = [
@@ -58,11 +59,10 @@ def without_blank_labels(result: QueryResult) -> Counter[tuple[object, ...]]:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphEngine]:
-    engine = open_engine(cache_dir=tmp_path_factory.mktemp("cache"))
-    assert isinstance(engine, OxigraphEngine) and engine.location is not None
-    yield engine
-    engine.close()
+def local(bundled: OxigraphEngine) -> OxigraphEngine:
+    """The session's bundled store (conftest)."""
+    assert bundled.location is not None
+    return bundled
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from gsekg import queries
-from gsekg.engines import Engine, OxigraphEngine, QueryResult, RdflibEngine, open_engine
+from gsekg.engines import Engine, OxigraphEngine, RdflibEngine, open_engine
 from gsekg.errors import ForbiddenQueryError, InputError, QueryTimeoutError
 from gsekg.guard import inspect
+from gsekg.terms import QueryResult
 
 GSE = "https://w3id.org/gsekg/id/"
 MINI = """\
@@ -79,6 +80,7 @@ def rdflib_engine(mini_file: Path, cache: Path) -> Iterator[Engine]:
     with open_engine(
         engine="rdflib", data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert isinstance(engine, RdflibEngine)
         yield engine
 
 
@@ -127,7 +129,7 @@ def test_claims_are_named_graphs_and_the_default_graph_holds_their_union(
         default = {q.triple for q in quads if q.graph_name == ox.DefaultGraph()}
         assert all(q.triple in default for q in quads)
         # the same sponsorship stated in two claims is one triple of the simple view
-        count = oxigraph.query("SELECT (COUNT(*) AS ?n) { gse:gse2022 schema:sponsor gse:bnu }")
+        count = engine.query("SELECT (COUNT(*) AS ?n) { gse:gse2022 schema:sponsor gse:bnu }")
         assert count.rows[0][0] == ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER))
 
 
@@ -141,6 +143,7 @@ def test_substitutions_bind_projected_and_hidden_variables(
     with open_engine(
         engine=engine_name, data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert engine.name == engine_name
         edition = {"edition": ox.NamedNode(GSE + "gse2022")}
         projected = engine.query(
             "SELECT ?edition ?s WHERE { ?edition schema:sponsor ?s }", substitutions=edition
@@ -229,6 +232,7 @@ def test_a_timeout_stops_a_runaway_query(engine_name: str, mini_file: Path, cach
     with open_engine(
         engine=engine_name, data=[mini_file], with_bundled=False, cache_dir=cache
     ) as engine:
+        assert engine.name == engine_name
         started = time.monotonic()
         with pytest.raises(QueryTimeoutError) as caught:
             engine.query(CROSS_PRODUCT + " LIMIT 1", timeout=0.5)
@@ -260,12 +264,9 @@ SAVED = queries.catalog()
 
 
 @pytest.fixture(scope="module")
-def bundled_engines(cache: Path) -> Iterator[tuple[Engine, Engine]]:
-    oxigraph_engine = open_engine(cache_dir=cache)
-    assert isinstance(oxigraph_engine, OxigraphEngine)
-    rdflib_engine = RdflibEngine(oxigraph_engine.quads())
-    yield oxigraph_engine, rdflib_engine
-    oxigraph_engine.close()
+def bundled_engines(bundled: OxigraphEngine) -> tuple[Engine, Engine]:
+    """The session's bundled store (conftest) and an rdflib engine on a copy of it."""
+    return bundled, RdflibEngine(bundled.quads())
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=[q.name for q in SAVED])

@@ -8,12 +8,10 @@ from the query output.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from gsekg import queries
-from gsekg.engines import Engine, open_engine
+from gsekg.engines import Engine
 
 SOURCE = "?claim prov:wasDerivedFrom/dcterms:identifier ?id . BIND(SUBSTR(?id, 1, 3) AS ?source)"
 
@@ -243,12 +241,9 @@ CASES: list[tuple[str, str, set[tuple[str, ...]]]] = [
 
 
 @pytest.fixture(scope="module")
-def engine(cache_dir: object) -> Iterator[Engine]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GSEKG_CACHE_DIR", str(cache_dir))
-        kg = open_engine()
-    yield kg
-    kg.close()
+def engine(bundled: Engine) -> Engine:
+    """The session's bundled store (conftest)."""
+    return bundled
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gsekg.cli.app import app
-from gsekg.engines import open_engine
+from gsekg.engines import Engine, open_engine
 from gsekg.errors import InputError, NotFoundError
 from gsekg.network import (
     EXPORT_FORMATS,
@@ -48,11 +48,9 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Evidence]:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Evidence]:
-    """The evidence of the bundled graph."""
-    cache = tmp_path_factory.mktemp("net-bundled-cache")
-    with open_engine(cache_dir=cache) as engine:
-        yield load_evidence(engine)
+def bundled(bundled: Engine) -> Evidence:
+    """The evidence of the bundled graph (the session's store, conftest)."""
+    return load_evidence(bundled)
 
 
 def edges(network: Network) -> dict[frozenset[str], int]:

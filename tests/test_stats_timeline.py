@@ -8,14 +8,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MINI
+from conftest import MINI, mini_reader
 from gsekg.cli import app
-from gsekg.loader import parse_file
-from gsekg.provenance import Snapshot
 from gsekg.stats import compute
 from gsekg.timeline import sort_key, timeline
 
-SNAPSHOT = Snapshot.from_quads(parse_file(MINI))
+ENGINE = mini_reader().engine
 S000, S002, S003, S004 = (
     "000_e16defdeedae4764",
     "002_2b3a093da3c925aa",
@@ -32,7 +30,7 @@ def invoke_json(runner: CliRunner, *args: str, data: bool = True) -> Any:
 
 
 def test_claims_and_triples_per_source() -> None:
-    stats = compute(SNAPSHOT)
+    stats = compute(ENGINE)
     per_source = {s.source: (s.claims, s.triples) for s in stats.facts_per_source}
     # counted by hand in tests/fixtures/mini.trig
     assert per_source == {S000: (4, 12), S002: (1, 2), S003: (1, 2), S004: (3, 14)}
@@ -41,7 +39,7 @@ def test_claims_and_triples_per_source() -> None:
 
 
 def test_facts_per_property_and_entities_per_class() -> None:
-    stats = compute(SNAPSHOT)
+    stats = compute(ENGINE)
     assert stats.facts_per_property["gso:builtBy"] == 3
     assert stats.facts_per_property["gso:misspelling"] == 2
     assert stats.entities_per_class["gso:ConferenceEdition"] == 2
@@ -55,7 +53,7 @@ def test_sort_key_orders_years_before_their_dates() -> None:
 
 
 def test_timeline_of_the_mini_graph() -> None:
-    events = [(e.date, e.subject, e.property, e.sources) for e in timeline(SNAPSHOT)]
+    events = [(e.date, e.subject, e.property, e.sources) for e in timeline(ENGINE)]
     assert events == [
         ("2020", "gse:gse2020", "gso:year", (S004,)),
         ("2020-08-20", "gse:gse2020", "schema:startDate", (S004,)),

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MINI
+from conftest import MINI, mini_reader
 from gsekg.cli import app
 from gsekg.errors import InputError
-from gsekg.loader import parse_file
-from gsekg.provenance import Snapshot, evidence_for, node, passage
+from gsekg.provenance import evidence_for, passage
+from gsekg.reader import node
 
-SNAPSHOT = Snapshot.from_quads(parse_file(MINI))
+READER = mini_reader()
 THEME = "Education Transformation and Data Governance"
 
 
@@ -25,7 +25,7 @@ def invoke(runner: CliRunner, *args: str, data: bool = True) -> tuple[int, str, 
 
 
 def test_evidence_for_one_property() -> None:
-    (row,) = evidence_for(SNAPSHOT, node("gse:gse2023"), node("gso:theme"))
+    (row,) = evidence_for(READER, node("gse:gse2023"), node("gso:theme"))
     assert row.claim == node("claim:000-gse2023")
     assert row.source_id == "000_e16defdeedae4764"
     assert row.spans == ((332, 350), (390, 434))
@@ -33,7 +33,7 @@ def test_evidence_for_one_property() -> None:
 
 
 def test_evidence_follows_role_nodes_and_keeps_each_source() -> None:
-    rows = evidence_for(SNAPSHOT, node("gse:alecso"))
+    rows = evidence_for(READER, node("gse:alecso"))
     by_claim = {r.claim.value.rsplit("/", 1)[-1]: r for r in rows}
     assert set(by_claim) == {"000-alecso-names", "000-jemni-post", "004-co-organisers"}
     role = by_claim["004-co-organisers"]
@@ -42,7 +42,7 @@ def test_evidence_follows_role_nodes_and_keeps_each_source() -> None:
 
 
 def test_evidence_of_a_fact_from_two_sources() -> None:
-    rows = evidence_for(SNAPSHOT, node("gse:netdragon"), node("gso:builtBy"))
+    rows = evidence_for(READER, node("gse:netdragon"), node("gso:builtBy"))
     assert [r.source_id for r in rows] == ["002_2b3a093da3c925aa", "003_9a262aed049202bf"]
 
 

@@ -50,8 +50,18 @@ def _parse(body: str) -> list[Example]:
     return found
 
 
+class RefusedError(Exception):
+    """An example failed (non-zero exit or a traceback): its output is not recorded."""
+
+
 def run(command: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """Run one example with bash in the project folder; exit code and stdout lines."""
+    code, out, _ = run_full(command, env)
+    return code, out
+
+
+def run_full(command: str, env: dict[str, str] | None = None) -> tuple[int, list[str], str]:
+    """Run one example; exit code, stdout lines and stderr text."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     full_env = {**os.environ, "PATH": path, "NO_COLOR": "1", "COLUMNS": "80", **(env or {})}
     done = subprocess.run(
@@ -63,7 +73,7 @@ def run(command: str, env: dict[str, str] | None = None) -> tuple[int, list[str]
         timeout=300,
         check=False,
     )
-    return done.returncode, [line.rstrip() for line in done.stdout.splitlines()]
+    return done.returncode, [line.rstrip() for line in done.stdout.splitlines()], done.stderr
 
 
 def matches(expected: list[str], actual: list[str]) -> bool:
@@ -82,7 +92,11 @@ def refresh(text: str) -> str:
     def block(match: re.Match[str]) -> str:
         lines: list[str] = []
         for example in _parse(match.group(1)):
-            _, actual = run(example.command)
+            code, actual, errors = run_full(example.command)
+            if code != 0 or "Traceback (most recent call last)" in errors:
+                raise RefusedError(
+                    f"not recording {example.command!r}: exit {code}\n{errors.strip()}"
+                )
             if example.output and example.output[-1].strip() == ELLIPSIS:
                 keep = len(example.output) - 1 or ELIDED_DEFAULT
                 actual = [*actual[:keep], ELLIPSIS]
@@ -95,7 +109,11 @@ def refresh(text: str) -> str:
 def main(argv: list[str]) -> int:
     """Rewrite the README's outputs, or with ``--check`` report stale ones."""
     text = README.read_text(encoding="utf-8")
-    fresh = refresh(text)
+    try:
+        fresh = refresh(text)
+    except RefusedError as error:
+        print(error, file=sys.stderr)
+        return 2
     if "--check" in argv:
         return 0 if fresh == text else 1
     README.write_text(fresh, encoding="utf-8")

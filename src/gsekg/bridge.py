@@ -9,8 +9,8 @@ from contextlib import contextmanager
 import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from gsekg.engines import Term
 from gsekg.errors import EngineError
+from gsekg.terms import Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

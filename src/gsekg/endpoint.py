@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import socket
 import time
 import urllib.error
@@ -35,8 +36,10 @@ from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.namespaces import sparql_prologue
 
 if TYPE_CHECKING:
-    from gsekg.engines import QueryResult
+    from gsekg.terms import QueryResult
 
+_VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+"""Virtuoso names blank nodes ``nodeID://b123`` in JSON results, which is not a valid label."""
 DEFAULT_TIMEOUT = 120.0
 """Seconds to wait for each network operation when no ``timeout`` is given."""
 USER_AGENT = "gsekg (SPARQL 1.1 Protocol client)"
@@ -66,7 +69,7 @@ class Client:
 
     def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
         """Send a query (with the gsekg prefixes predeclared) and parse the answer."""
-        from gsekg.engines import QueryResult
+        from gsekg.terms import QueryResult
 
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
         body = urllib.parse.urlencode({"query": sparql_prologue() + sparql}).encode()
@@ -86,6 +89,7 @@ class Client:
                 triples = [q.triple for q in parse(payload, format=fmt)]
                 return QueryResult("graph", triples=triples)
             results_format = QueryResultsFormat.from_media_type(content_type)
+            payload = _VIRTUOSO_BNODE.sub(rb"\1", payload)
             answer = parse_query_results(payload, format=results_format or QueryResultsFormat.JSON)
             return QueryResult.of(answer)
         except (SyntaxError, ValueError) as error:

@@ -10,10 +10,9 @@ unless allowed, the prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclare
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import (
     BlankNode,
@@ -21,59 +20,50 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryBoolean,
+    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
+    RdfFormat,
     Store,
     Triple,
     Variable,
 )
-from pyoxigraph import Literal as RdfLiteral
 
 from gsekg import guard
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import BEST_VIEW, PREFIXES, VIEWS
+from gsekg.terms import QueryResult as QueryResult  # re-exported: older imports
+from gsekg.terms import Substitutions
+from gsekg.terms import Term as Term
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
     from gsekg.endpoint import Client
     from gsekg.store import Inputs
 
-Term: TypeAlias = NamedNode | BlankNode | RdfLiteral | Triple
-Substitutions: TypeAlias = Mapping[str, Term]
 ENGINES = ("oxigraph", "rdflib")
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The answer to a query, whatever its form.
-
-    ``kind`` is ``select`` (``variables`` and ``rows``), ``ask`` (``boolean``), ``graph``
-    (CONSTRUCT/DESCRIBE: ``triples``) or ``update`` (an allowed update: nothing).
-    """
-
-    kind: Literal["select", "ask", "graph", "update"]
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[Triple] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, answer: QueryBoolean | QuerySolutions | QueryTriples) -> QueryResult:
-        """The result of a pyoxigraph answer: from a store, or parsed from an endpoint's reply."""
-        if isinstance(answer, QueryBoolean):
-            return cls("ask", boolean=bool(answer))
-        if isinstance(answer, QuerySolutions):
-            variables = list(answer.variables)
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
-            return cls("select", [v.value for v in variables], rows)
-        return cls("graph", triples=list(answer))
+STREAM_FORMATS: dict[str, dict[str, Any]] = {
+    "select": {
+        "csv": QueryResultsFormat.CSV,
+        "tsv": QueryResultsFormat.TSV,
+        "json": QueryResultsFormat.JSON,
+        "xml": QueryResultsFormat.XML,
+    },
+    "graph": {"ntriples": RdfFormat.N_TRIPLES},
+}
+"""Formats :meth:`OxigraphEngine.stream` writes with pyoxigraph, row by row."""
 
 
 class Engine(ABC):
     """What every engine offers; use it as a context manager or call :meth:`close`."""
 
     name: str
+    build_stats: dict[str, Any] | None = None
+    """What the build of a local store reported (:class:`gsekg.build.BuildStats`), if known."""
+    default_graph: NamedNode | None = None
+    """A named graph that holds the default graph (servers without one, such as Virtuoso):
+    not a claim, however ``GRAPH ?g`` finds it."""
 
     def query(
         self,
@@ -199,6 +189,53 @@ class OxigraphEngine(Engine):
             raise EngineError(f"update failed: {error}") from None
         return QueryResult("update")
 
+    def stream(
+        self,
+        sparql: str,
+        fmt: str,
+        sink: IO[bytes],
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_service: bool = False,
+    ) -> str | None:
+        """Write the answer to ``sink`` in ``fmt`` as it comes, without holding it in memory.
+
+        Only for the formats pyoxigraph writes itself (:data:`STREAM_FORMATS`); with a
+        ``timeout`` the forked child writes (``sink`` must be a real file). Returns the
+        result's kind (``select``, ``ask`` or ``graph``), or ``None`` when the query or
+        format is not one this path streams (the caller then uses :meth:`query`).
+
+        Raises:
+            The errors of :meth:`query`.
+        """
+        request = guard.check(sparql, allow_update=False, allow_service=allow_service)
+        kind = {"SELECT": "select", "ASK": "ask"}.get(request.form, "graph")
+        if fmt not in STREAM_FORMATS.get(kind, {}):
+            return None
+        store = self.store
+        view = self._default_graph
+        bindings = {Variable(k.lstrip("?$")): t for k, t in (substitutions or {}).items()}
+
+        def write() -> str:
+            try:
+                answer = _answer(store, sparql, bindings, view)
+            except _NotProjectedError:
+                answer = _answer(store, guard.with_values(sparql, substitutions or {}), {}, view)
+            try:
+                answer.serialize(sink, STREAM_FORMATS[kind][fmt])
+                if fmt in {"json", "xml"} and kind != "graph":
+                    sink.write(b"\n")
+                sink.flush()
+            except OSError as error:  # a full disk, a closed pipe
+                raise InputError(f"cannot write the output: {error.strerror or error}") from None
+            except (SyntaxError, ValueError, RuntimeError) as error:
+                raise EngineError(f"query failed: {error}") from None
+            return kind
+
+        sink.flush()
+        return guard.run_with_timeout(write, timeout)
+
     def quads(self) -> Iterator[Quad]:
         store = self.store
         yield from store.quads_for_pattern(None, None, None, DefaultGraph())
@@ -215,11 +252,27 @@ class OxigraphEngine(Engine):
 def _evaluate(
     store: Store, sparql: str, bindings: dict[Variable, Term], view: NamedNode | None = None
 ) -> QueryResult:
+    answer = _answer(store, sparql, bindings, view)
     try:
-        answer = store.query(
+        return QueryResult.of(answer)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise EngineError(f"query failed: {error}") from None
+
+
+def _answer(
+    store: Store,
+    sparql: str,
+    bindings: dict[Variable, Term],
+    view: NamedNode | None = None,
+) -> QueryBoolean | QuerySolutions | QueryTriples:
+    """pyoxigraph's answer (evaluated as it is read), errors as gsekg errors.
+
+    ``view``: the named graph read as the default graph (``None``: the default graph).
+    """
+    try:
+        return store.query(
             sparql, prefixes=PREFIXES, substitutions=bindings or None, default_graph=view
         )
-        return QueryResult.of(answer)
     except SyntaxError as error:
         raise syntax_error("query", error, sparql) from None
     except RuntimeError as error:
@@ -340,7 +393,12 @@ class EndpointEngine(Engine):
     name = "endpoint"
 
     def __init__(self, client: Client) -> None:
+        import urllib.parse
+
         self.client = client
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(client.url).query)
+        named = query.get("default-graph-uri", [])
+        self.default_graph = NamedNode(named[0]) if len(named) == 1 else None
 
     def _evaluate(
         self,
@@ -430,10 +488,15 @@ def open_engine(
         progress=progress,
     )
     best = NamedNode(BEST_VIEW)
-    chosen = best if view == "best" and opened.store.contains_named_graph(best) else None
-    if engine == "rdflib":
-        return RdflibEngine(opened.store, view=chosen)
-    return OxigraphEngine(opened.store, location=opened.path, default_graph=chosen)
+    graph = best if view == "best" and opened.store.contains_named_graph(best) else None
+    chosen: Engine = (
+        RdflibEngine(opened.store, view=graph)
+        if engine == "rdflib"
+        else OxigraphEngine(opened.store, location=opened.path, default_graph=graph)
+    )
+    stats = opened.manifest.get("stats")
+    chosen.build_stats = stats if isinstance(stats, dict) else None
+    return chosen
 
 
 def inputs(

@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode
 
 from gsekg.errors import InputError, NotFoundError
 from gsekg.namespaces import GSE, PREFIXES, SRC, compact
-from gsekg.provenance import PREF_LABEL, SUBCLASS_OF, Snapshot, node
+from gsekg.snapshot import PREF_LABEL, SUBCLASS_OF, Snapshot, node
 
 LABEL_KINDS: dict[NamedNode, str] = {
     PREF_LABEL: "prefLabel",

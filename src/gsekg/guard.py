@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode
 from gsekg.errors import EngineError, ForbiddenQueryError, GsekgError, InputError, QueryTimeoutError
 
 if TYPE_CHECKING:
-    from gsekg.engines import Term
+    from gsekg.terms import Term
 
 T = TypeVar("T")
 

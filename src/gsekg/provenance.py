@@ -1,188 +1,36 @@
 """Claims and their evidence: which article and which span state each triple.
 
-A :class:`Snapshot` holds the quads of a graph in memory, indexed for the
-entity-facing commands: the simple view (default graph), the claim graphs, and
-each claim's source and text spans. Passages are read from the corpus at run
-time; no article text is stored.
+Everything is asked of the engine through :class:`gsekg.reader.GraphReader`; passages
+are read from the corpus at run time (no article text is stored).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, NamedNode, Triple
 
-from gsekg.engines import Term
+from gsekg.derivation import Step, explain, text, triple_json
 from gsekg.errors import InputError
-from gsekg.namespaces import BEST_VIEW, PREFIXES, SRC
+from gsekg.reader import Fact, GraphReader
 from gsekg.render import display
 
+# Re-exported for the modules that still index a whole graph (validate, search).
+from gsekg.snapshot import HAS_SELECTOR as HAS_SELECTOR
+from gsekg.snapshot import NARY_CLASSES as NARY_CLASSES
+from gsekg.snapshot import OA_END as OA_END
+from gsekg.snapshot import OA_START as OA_START
+from gsekg.snapshot import PREF_LABEL as PREF_LABEL
+from gsekg.snapshot import RDF_TYPE as RDF_TYPE
+from gsekg.snapshot import SUBCLASS_OF as SUBCLASS_OF
+from gsekg.snapshot import Claim as Claim
+from gsekg.snapshot import Snapshot as Snapshot
+from gsekg.snapshot import node as node
+
 Span = tuple[int, int]
-
-
-def node(name: str) -> NamedNode:
-    """The IRI of a compact name in a predeclared prefix, e.g. ``node("prov:wasDerivedFrom")``."""
-    prefix, _, local = name.partition(":")
-    return NamedNode(PREFIXES[prefix] + local)
-
-
-RDF_TYPE = node("rdf:type")
-SUBCLASS_OF = node("rdfs:subClassOf")
-PREF_LABEL = node("skos:prefLabel")
-CLAIM_CLASS = node("gso:Claim")
-DERIVED_FROM = node("prov:wasDerivedFrom")
-EVIDENCE = node("gso:evidence")
-HAS_SELECTOR = node("oa:hasSelector")
-RANK = node("gso:rank")
-OA_START = node("oa:start")
-OA_END = node("oa:end")
-IDENTIFIER = node("dcterms:identifier")
-NARY_CLASSES = frozenset(
-    node(n)
-    for n in (
-        "gso:Role",
-        "gso:RoleList",
-        "org:Post",
-        "gso:Quantity",
-        "gso:Approval",
-        "gso:Partnership",
-        "schema:Schedule",
-        "gso:Claim",
-    )
-)
-"""Classes of n-ary nodes, structured values and claims: not entities in their own right."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One named graph and its provenance."""
-
-    iri: NamedNode | BlankNode
-    triples: frozenset[Triple]
-    sources: tuple[NamedNode, ...]
-    spans: tuple[Span, ...]
-    typed: bool
-    """Whether the graph is declared ``a gso:Claim``."""
-    rank: NamedNode | None = None
-    """``gso:PreferredRank``, ``gso:NormalRank`` or ``gso:DeprecatedRank`` (when stated)."""
-
-
-class Snapshot:
-    """A graph held in memory with the indexes describe, why, stats and timeline need.
-
-    Attributes:
-        default: the default graph's triples.
-        graphs: each named graph's triples.
-        facts: the simple view: the default graph plus every named graph's triples.
-        claims: each named graph or ``gso:Claim`` with its provenance.
-        claims_of: the claims stating each triple.
-    """
-
-    def __init__(
-        self, default: set[Triple], graphs: dict[NamedNode | BlankNode, set[Triple]]
-    ) -> None:
-        self.default = default
-        self.graphs = graphs
-        self.facts = set(default).union(*graphs.values())
-        self.out: dict[Term, list[Triple]] = defaultdict(list)
-        self.into: dict[Term, list[Triple]] = defaultdict(list)
-        for triple in sorted(self.facts, key=str):
-            self.out[triple.subject].append(triple)
-            self.into[triple.object].append(triple)
-        self.claims = {name: self._claim(name) for name in self._claim_names()}
-        self.claims_of: dict[Triple, list[Claim]] = defaultdict(list)
-        for claim in self.claims.values():
-            for triple in claim.triples:
-                self.claims_of[triple].append(claim)
-
-    @classmethod
-    def from_quads(cls, quads: Iterable[Quad]) -> Snapshot:
-        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file); views are left out."""
-        default: set[Triple] = set()
-        graphs: dict[NamedNode | BlankNode, set[Triple]] = defaultdict(set)
-        best = NamedNode(BEST_VIEW)
-        for quad in quads:
-            if quad.graph_name == best:
-                continue
-            if isinstance(quad.graph_name, DefaultGraph):
-                default.add(quad.triple)
-            else:
-                graphs[quad.graph_name].add(quad.triple)
-        return cls(default, dict(graphs))
-
-    def _claim_names(self) -> list[NamedNode | BlankNode]:
-        typed = {
-            t.subject
-            for t in self.into.get(CLAIM_CLASS, ())
-            if t.predicate == RDF_TYPE and isinstance(t.subject, NamedNode | BlankNode)
-        }
-        return sorted(typed | set(self.graphs), key=str)
-
-    def _claim(self, name: NamedNode | BlankNode) -> Claim:
-        sources = tuple(o for o in self.objects(name, DERIVED_FROM) if isinstance(o, NamedNode))
-        spans = []
-        selectors = [s for e in self.objects(name, EVIDENCE) for s in self.objects(e, HAS_SELECTOR)]
-        for selector in selectors:
-            start, end = self.integer(selector, OA_START), self.integer(selector, OA_END)
-            if start is not None and end is not None:
-                spans.append((start, end))
-        return Claim(
-            iri=name,
-            triples=frozenset(self.graphs.get(name, ())),
-            sources=sources,
-            spans=tuple(sorted(spans)),
-            typed=Triple(name, RDF_TYPE, CLAIM_CLASS) in self.facts,
-            rank=next((r for r in self.objects(name, RANK) if isinstance(r, NamedNode)), None),
-        )
-
-    def objects(self, subject: Term, predicate: NamedNode) -> list[Term]:
-        """Every object of ``subject predicate ?o`` in the simple view, in a stable order."""
-        return [t.object for t in self.out.get(subject, ()) if t.predicate == predicate]
-
-    def subjects(self, predicate: NamedNode, obj: Term) -> list[Term]:
-        """Every subject of ``?s predicate obj`` in the simple view, in a stable order."""
-        return [t.subject for t in self.into.get(obj, ()) if t.predicate == predicate]
-
-    def integer(self, subject: Term, predicate: NamedNode) -> int | None:
-        """The first integer value of ``subject predicate``, if any."""
-        for value in self.objects(subject, predicate):
-            if isinstance(value, Literal):
-                try:
-                    return int(value.value)
-                except ValueError:
-                    continue
-        return None
-
-    def types(self, subject: Term) -> set[NamedNode]:
-        """The classes ``subject`` is typed with (asserted or inferred)."""
-        return {t for t in self.objects(subject, RDF_TYPE) if isinstance(t, NamedNode)}
-
-    def is_nary(self, subject: Term) -> bool:
-        """Whether ``subject`` is an n-ary node (role, post, quantity…), not an entity."""
-        return bool(self.types(subject) & NARY_CLASSES) or isinstance(subject, BlankNode)
-
-    def label(self, term: Term) -> str:
-        """A short name for people: the preferred label, else the compact IRI or literal text."""
-        for value in self.objects(term, PREF_LABEL):
-            if isinstance(value, Literal):
-                return value.value
-        if isinstance(term, Literal):
-            return term.value
-        return display(term)
-
-    def source_id(self, source: NamedNode) -> str:
-        """The corpus file stem of a source article (its identifier, else its IRI's local name)."""
-        for value in self.objects(source, IDENTIFIER):
-            if isinstance(value, Literal):
-                return value.value
-        return source.value.removeprefix(SRC)
-
-    def source_ids(self, claims: Iterable[Claim]) -> list[str]:
-        """The sorted, distinct ids of the sources of ``claims``."""
-        return sorted({self.source_id(s) for claim in claims for s in claim.sources})
 
 
 @dataclass(frozen=True)
@@ -196,49 +44,105 @@ class Evidence:
     triples: tuple[Triple, ...]
 
 
-def facts_about(snapshot: Snapshot, entity: Term) -> list[Triple]:
+def stated_facts(reader: GraphReader, entity: NamedNode) -> list[Fact]:
     """The stated triples about ``entity``: as subject or object, and those of its n-ary nodes.
 
     An n-ary node (a role where the entity is the agent, a post it holds…) is
     followed one step, so ``why`` also shows the role kind and target of a role.
     """
-    stated = [t for t in snapshot.out.get(entity, ()) if t in snapshot.claims_of]
-    stated += [t for t in snapshot.into.get(entity, ()) if t in snapshot.claims_of]
-    seen = set(stated)
-    for triple in list(stated):
+    out, into = reader.facts_about(entity)
+    stated = [f for f in [*out, *into] if f.claims]
+    nary: dict[Any, list[Fact]] = {}
+    for fact in [
+        *reader.nary_facts(entity, incoming=False),
+        *reader.nary_facts(entity, incoming=True),
+    ]:
+        nary.setdefault(fact.triple.subject, []).append(fact)
+    seen = {f.triple for f in stated}
+    for fact in list(stated):
+        triple = fact.triple
         other = triple.object if triple.subject == entity else triple.subject
-        if other == entity or not snapshot.is_nary(other):
+        if other == entity:
             continue
-        for extra in snapshot.out.get(other, ()):
-            if extra in snapshot.claims_of and extra not in seen:
-                seen.add(extra)
+        for extra in sorted(nary.get(other, ()), key=lambda f: str(f.triple)):
+            if extra.claims and extra.triple not in seen:
+                seen.add(extra.triple)
                 stated.append(extra)
     return stated
 
 
 def evidence_for(
-    snapshot: Snapshot, entity: Term, predicate: NamedNode | None = None
+    reader: GraphReader,
+    entity: NamedNode,
+    predicate: NamedNode | None = None,
+    value: Any = None,
 ) -> list[Evidence]:
-    """The claims stating facts about ``entity`` (only ``predicate`` when given), by source."""
-    stated: dict[NamedNode | BlankNode, list[Triple]] = defaultdict(list)
-    for triple in facts_about(snapshot, entity):
-        if predicate is None or triple.predicate == predicate:
-            for claim in snapshot.claims_of[triple]:
-                stated[claim.iri].append(triple)
+    """The claims stating facts about ``entity`` (only ``predicate`` and ``value`` when given)."""
+    stated: dict[NamedNode | BlankNode, list[Triple]] = {}
+    for fact in stated_facts(reader, entity):
+        if not _wanted(fact.triple, entity, predicate, value):
+            continue
+        for name in fact.claims:
+            stated.setdefault(name, []).append(fact.triple)
+    claims = reader.claims(stated)
     rows = []
     for name, triples in stated.items():
-        claim = snapshot.claims[name]
-        source = claim.sources[0] if claim.sources else None
+        info = claims[name]
         rows.append(
             Evidence(
                 claim=name,
-                source=source,
-                source_id=snapshot.source_id(source) if source else None,
-                spans=claim.spans,
+                source=info.source,
+                source_id=info.source_id,
+                spans=info.spans,
                 triples=tuple(triples),
             )
         )
     return sorted(rows, key=lambda e: (e.source_id or "", str(e.claim)))
+
+
+def _wanted(triple: Triple, entity: NamedNode, predicate: Any, value: Any) -> bool:
+    if predicate is not None and triple.predicate != predicate:
+        return False
+    if value is None:
+        return True
+    other = triple.object if triple.subject == entity else triple.subject
+    if isinstance(value, str):
+        return text(other) == value or display(other) == value
+    return bool(other == value)
+
+
+@dataclass(frozen=True)
+class Why:
+    """Where facts about an entity come from: the claims, and the derivations of the rest."""
+
+    evidence: list[Evidence]
+    derived: list[Step] = field(default_factory=list)
+    """For a property: how each fact that no claim states was derived (rule, inference)."""
+
+
+def why(
+    reader: GraphReader,
+    entity: NamedNode,
+    predicate: NamedNode | None = None,
+    value: Any = None,
+) -> Why:
+    """The claims behind the facts about ``entity``, and with ``predicate`` the derivations.
+
+    Facts of ``predicate`` (and ``value``) that no claim states are traced back to the rule
+    or inference step that derived them and to the claims those rest on.
+    """
+    evidence = evidence_for(reader, entity, predicate, value)
+    derived: list[Step] = []
+    if predicate is not None:
+        out, into = reader.facts_about(entity)
+        unstated = [
+            f.triple
+            for f in [*out, *into]
+            if not f.claims and _wanted(f.triple, entity, predicate, value)
+        ]
+        derived = [explain(reader, t) for t in unstated]
+        derived = [s for s in derived if s.how != "registered"]
+    return Why(evidence, derived)
 
 
 @dataclass(frozen=True)
@@ -315,3 +219,122 @@ def _flat(text: str) -> str:
     lead = " " if text[0].isspace() else ""
     trail = " " if text[-1].isspace() else ""
     return lead + " ".join(words) + trail
+
+
+class PassageReader:
+    """Reads passages from the corpus on demand; reports each unreadable article once."""
+
+    def __init__(
+        self, folder: Path | None, context: int = 60, warn: Callable[[str], None] | None = None
+    ) -> None:
+        self.folder = folder
+        self.context = context
+        self.warn = warn or (lambda _: None)
+        self.texts: dict[str, str | None] = {}
+
+    def passage(self, source_id: str | None, span: Span) -> Passage | None:
+        """The passage of ``span`` in the article ``source_id``, or ``None`` if unreadable."""
+        if self.folder is None or source_id is None:
+            return None
+        if source_id not in self.texts:
+            try:
+                self.texts[source_id] = read_article(corpus_file(self.folder, source_id))
+            except InputError as error:
+                self.warn(f"{error}: its passages are not shown")
+                self.texts[source_id] = None
+        article = self.texts[source_id]
+        if article is None:
+            return None
+        try:
+            return passage(article, span, self.context)
+        except InputError as error:
+            self.warn(f"{source_id}: {error}")
+            return None
+
+    def delimited(self, source_id: str | None, span: Span) -> str:
+        """The passage with the span between « and », or ``""`` when it cannot be read."""
+        found = self.passage(source_id, span)
+        return found.delimited() if found else ""
+
+    def spans_json(self, source_id: str | None, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
+        """Each span as start and end, with its passage when the article can be read."""
+        out = []
+        for start, end in spans:
+            found = self.passage(source_id, (start, end))
+            out.append(
+                {"start": start, "end": end}
+                | (
+                    {"before": found.before, "text": found.text, "after": found.after}
+                    if found
+                    else {}
+                )
+            )
+        return out
+
+
+def evidence_json(e: Evidence, reader: PassageReader) -> dict[str, Any]:
+    """One claim as JSON: claim, source, the facts it states, spans with passages."""
+    return {
+        "claim": display(e.claim),
+        "source": e.source.value if e.source else None,
+        "source_id": e.source_id,
+        "facts": [triple_json(t) for t in e.triples],
+        "spans": reader.spans_json(e.source_id, e.spans),
+    }
+
+
+def step_json(step: Step, reader: PassageReader) -> dict[str, Any]:
+    """A derivation as JSON, the claims it rests on with their passages."""
+    return {
+        "fact": triple_json(step.triple),
+        "how": step.how,
+        "via": step.via,
+        "claims": [
+            {
+                "claim": display(c.iri),
+                "source_id": c.source_id,
+                "spans": reader.spans_json(c.source_id, c.spans),
+            }
+            for c in step.claims
+        ],
+        "premises": [step_json(p, reader) for p in step.premises],
+    }
+
+
+def why_json(result: Why, reader: PassageReader) -> list[dict[str, Any]]:
+    """The claims (as :func:`evidence_json`), then the derivations (as :func:`step_json`)."""
+    return [evidence_json(e, reader) for e in result.evidence] + [
+        {"derived": step_json(s, reader)} for s in result.derived
+    ]
+
+
+def why_rows(result: Why, reader: PassageReader) -> list[tuple[Any, ...]]:
+    """Rows of subject, property, value, claim, source, start, end, passage.
+
+    A derived fact gets one row per span of each claim its derivation rests on.
+    """
+    rows: list[tuple[Any, ...]] = []
+    for e in result.evidence:
+        for t in e.triples:
+            for start, end in e.spans:
+                rows.append(_row(t, e.claim, e.source_id, (start, end), reader))
+    for step in result.derived:
+        for claim in step.claims_within():
+            for span in claim.spans:
+                rows.append(_row(step.triple, claim.iri, claim.source_id, span, reader))
+    return rows
+
+
+def _row(
+    t: Triple, claim: Any, source_id: str | None, span: Span, reader: PassageReader
+) -> tuple[Any, ...]:
+    return (
+        text(t.subject),
+        display(t.predicate),
+        text(t.object),
+        display(claim),
+        source_id,
+        span[0],
+        span[1],
+        reader.delimited(source_id, span),
+    )

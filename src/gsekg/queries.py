@@ -32,7 +32,8 @@ from gsekg.resources import queries_dir
 if TYPE_CHECKING:
     from pyoxigraph import Literal, NamedNode
 
-    from gsekg.engines import Engine, QueryResult
+    from gsekg.engines import Engine
+    from gsekg.terms import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean", "date", "gYear")

@@ -17,7 +17,7 @@ from gsekg.namespaces import PREFIXES, compact
 if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
 
-    from gsekg.engines import QueryResult
+    from gsekg.terms import QueryResult
 
 SelectFormat = Literal["table", "csv", "tsv", "json", "xml", "markdown"]
 GraphFormat = Literal["turtle", "json-ld", "ntriples", "nquads", "trig", "xml"]

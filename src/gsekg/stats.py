@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
-from gsekg.namespaces import GSE, compact
-from gsekg.provenance import RDF_TYPE, Snapshot
+from gsekg.namespaces import GSE, SRC, compact
+from gsekg.reader import NARY_CLASSES, GraphReader, values
+from gsekg.terms import Term
+
+if TYPE_CHECKING:
+    from gsekg.engines import Engine
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class SourceCount:
 
 @dataclass(frozen=True)
 class Stats:
-    """Counts over one snapshot of the graph."""
+    """Counts over the graph."""
 
     quads: int
     default_triples: int
@@ -56,41 +60,70 @@ class Stats:
         }
 
 
-def compute(snapshot: Snapshot, inferred: int | None = None) -> Stats:
-    """The counts of ``snapshot``; ``inferred`` as the engine reports it, if it does.
+def compute(engine: Engine) -> Stats:
+    """The counts of the graph ``engine`` reads, each asked of the engine with one query.
 
     Entities are the ``gse:`` IRIs that are not n-ary nodes; a class counts its
     entities whether their type is stated or inferred. Facts are claim triples:
-    per source, the claims and their triples; per property, its claim triples.
+    per source, the claims and their triples; per property, its claim triples. The
+    inferred count is what the build added with rules and inference (not known for a
+    remote endpoint).
     """
-    entities = {
-        t.subject
-        for t in snapshot.facts
-        if t.predicate == RDF_TYPE
-        and isinstance(t.subject, NamedNode)
-        and t.subject.value.startswith(GSE)
-        and not snapshot.is_nary(t.subject)
-    }
+    reader = GraphReader(engine)
+    default = _count(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    per_graph: dict[Term, int] = {}
+    for g, n in reader.select(
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?g"
+    ).rows:
+        if g is not None:
+            per_graph[g] = _int(n)
+    nary = f"FILTER NOT EXISTS {{ ?e a ?c . {values('c', NARY_CLASSES)} }}"
+    entity = f'?e a ?t . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{GSE}")) {nary}'
+    entities = _count(reader, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {entity} }}")
     per_class: Counter[str] = Counter()
-    for entity in entities:
-        per_class.update(compact(t.value) for t in snapshot.types(entity))
+    for t, n in reader.select(
+        f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {entity} }} GROUP BY ?t"
+    ).rows:
+        if isinstance(t, NamedNode):
+            per_class[compact(t.value)] += _int(n)
+    claims = set(per_graph) | {
+        c
+        for (c,) in reader.select("SELECT DISTINCT ?c WHERE { ?c a gso:Claim }").rows
+        if c is not None
+    }
+    sources: dict[Term, set[str]] = defaultdict(set)
+    for c, src, ident in reader.select(
+        "SELECT DISTINCT ?c ?src ?id WHERE { ?c prov:wasDerivedFrom|gso:evidence/oa:hasSource ?src "
+        ". FILTER(isIRI(?src)) OPTIONAL { ?src dcterms:identifier ?id } }"
+    ).rows:
+        if c in claims and isinstance(src, NamedNode):
+            sources[c].add(
+                ident.value if isinstance(ident, Literal) else src.value.removeprefix(SRC)
+            )
     claims_per_source: Counter[str] = Counter()
     triples_per_source: Counter[str] = Counter()
-    per_property: Counter[str] = Counter()
-    for claim in snapshot.claims.values():
-        for source in claim.sources or (None,):
-            key = snapshot.source_id(source) if source else "(no source)"
+    for claim in claims:
+        for key in sources.get(claim) or {"(no source)"}:
             claims_per_source[key] += 1
-            triples_per_source[key] += len(claim.triples)
-        per_property.update(compact(t.predicate.value) for t in claim.triples)
-    named = sum(len(triples) for triples in snapshot.graphs.values())
+            triples_per_source[key] += per_graph.get(claim, 0)
+    per_property: Counter[str] = Counter()
+    for p, n in reader.select(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?p"
+    ).rows:
+        if isinstance(p, NamedNode):
+            per_property[compact(p.value)] += _int(n)
+    named = sum(per_graph.values())
+    built = engine.build_stats
+    inferred = None
+    if built is not None:
+        inferred = int(built.get("rule_triples", 0)) + int(built.get("inferred_triples", 0))
     return Stats(
-        quads=len(snapshot.default) + named,
-        default_triples=len(snapshot.default),
+        quads=default + named,
+        default_triples=default,
         named_graph_triples=named,
-        named_graphs=len(snapshot.graphs),
+        named_graphs=len(per_graph),
         inferred_triples=inferred,
-        entities=len(entities),
+        entities=entities,
         entities_per_class=dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         facts_per_source=tuple(
             SourceCount(source, claims_per_source[source], triples_per_source[source])
@@ -98,3 +131,15 @@ def compute(snapshot: Snapshot, inferred: int | None = None) -> Stats:
         ),
         facts_per_property=dict(sorted(per_property.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
+
+
+def _count(reader: GraphReader, sparql: str) -> int:
+    rows = reader.select(sparql).rows
+    return _int(rows[0][0]) if rows else 0
+
+
+def _int(term: Any) -> int:
+    try:
+        return int(term.value)
+    except (AttributeError, ValueError):
+        return 0

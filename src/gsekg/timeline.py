@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from gsekg.engines import Term
-from gsekg.namespaces import compact
-from gsekg.provenance import RDF_TYPE, Snapshot, node
+from gsekg.namespaces import SRC, compact
+from gsekg.reader import RDF_TYPE, GraphReader, node, values
 from gsekg.render import display
+from gsekg.terms import Term
+
+if TYPE_CHECKING:
+    from gsekg.engines import Engine
 
 DATE_PROPERTIES = tuple(
     node(name)
@@ -77,85 +80,114 @@ def sort_key(date: str) -> tuple[int, int, int]:
     return (int(year), int(month or 0), int(day or 0))
 
 
-def timeline(snapshot: Snapshot) -> list[Event]:
-    """Every dated claim triple, and dated source articles, ordered by date then subject."""
+def timeline(engine: Engine) -> list[Event]:
+    """Every dated claim triple, and dated source articles, ordered by date then subject.
+
+    A few queries: the dated claim triples, the dated source articles, the outcomes
+    linked to an event, then the labels, types and neighbours of the subjects found.
+    """
+    reader = GraphReader(engine)
     sources: dict[Triple, set[str]] = defaultdict(set)
-    for triple, claims in snapshot.claims_of.items():
-        if _is_date(triple):
-            sources[triple].update(snapshot.source_ids(claims))
-    for article in snapshot.subjects(RDF_TYPE, _SOURCE_ARTICLE):
-        for value in snapshot.objects(article, _DATE_PUBLISHED):
-            if isinstance(article, NamedNode):
-                sources[Triple(article, _DATE_PUBLISHED, value)].add(snapshot.source_id(article))
-    events = _dated_via_events(snapshot)
+    claims_of: dict[Triple, set[Term]] = defaultdict(set)
+    dated = (
+        f"SELECT ?s ?p ?o ?g WHERE {{ {reader.in_claim('?s ?p ?o')} FILTER(isLiteral(?o) && "
+        f"(?p IN ({', '.join(str(p) for p in DATE_PROPERTIES)}) || "
+        f"DATATYPE(?o) IN ({', '.join(f'<{t}>' for t in sorted(_DATE_TYPES))}))) }}"
+    )
+    for s, p, o, g in reader.select(dated).rows:
+        if s is not None and isinstance(p, NamedNode) and o is not None and g is not None:
+            claims_of[Triple(s, p, o)].add(g)  # type: ignore[arg-type]
+    for a, value, ident in reader.select(
+        "SELECT ?a ?v ?id WHERE { ?a a gso:SourceArticle ; dcterms:date ?v . "
+        "OPTIONAL { ?a dcterms:identifier ?id } }"
+    ).rows:
+        if isinstance(a, NamedNode) and value is not None:
+            key = ident.value if isinstance(ident, Literal) else a.value.removeprefix(SRC)
+            sources[Triple(a, _DATE_PUBLISHED, value)].add(key)
+    at_event: dict[Triple, set[Term]] = defaultdict(set)
+    for s, p, o, g in reader.select(
+        f"SELECT ?s ?p ?o ?g WHERE {{ {values('p', AT_EVENT)} {reader.in_claim('?s ?p ?o')} }}"
+    ).rows:
+        if s is not None and isinstance(p, NamedNode) and o is not None and g is not None:
+            at_event[Triple(s, p, o)].add(g)  # type: ignore[arg-type]
+    for triple, claims in claims_of.items():
+        sources[triple].update(reader.source_ids(claims))  # type: ignore[arg-type]
+    dates = _dates_of(reader, {t.object for t in at_event})
+    subjects: set[Term] = {t.subject for t in [*sources, *at_event]}
+    reader.labels(subjects | {t.object for t in at_event})
+    contexts = _contexts(reader, subjects)
+    events = [
+        Event(
+            date=dates[triple.object],
+            subject=display(triple.subject),
+            label=reader.label(triple.subject),
+            property=compact(triple.predicate.value),
+            sources=reader.source_ids(claims),  # type: ignore[arg-type]
+            context=f"at {reader.label(triple.object)}",
+        )
+        for triple, claims in at_event.items()
+        if dates.get(triple.object) is not None
+    ]
     events += [
         Event(
             date=display(triple.object),
             subject=display(triple.subject),
-            label=snapshot.label(triple.subject),
+            label=reader.label(triple.subject),
             property=compact(triple.predicate.value),
             sources=tuple(sorted(ids)),
-            context=_context(snapshot, triple.subject),
+            context=contexts.get(triple.subject, ""),
         )
         for triple, ids in sources.items()
     ]
     return sorted(events, key=lambda e: (sort_key(e.date), e.subject, e.property))
 
 
-def _dated_via_events(snapshot: Snapshot) -> list[Event]:
-    """Outcomes adopted, launched or presented at an event, dated by that event.
-
-    The date is the event's (start date, else month, else year); the sources are
-    those that state the link, e.g. a declaration adopted at GSE 2023.
-    """
-    events = []
-    for predicate in AT_EVENT:
-        for triple, claims in snapshot.claims_of.items():
-            if triple.predicate != predicate:
-                continue
-            date = _date_of(snapshot, triple.object)
-            if date is None:
-                continue
-            events.append(
-                Event(
-                    date=date,
-                    subject=display(triple.subject),
-                    label=snapshot.label(triple.subject),
-                    property=compact(predicate.value),
-                    sources=tuple(snapshot.source_ids(claims)),
-                    context=f"at {snapshot.label(triple.object)}",
-                )
-            )
-    return events
+def _dates_of(reader: GraphReader, events: set[Term]) -> dict[Term, str]:
+    """Each event's most precise date: start date, else month, else year."""
+    order = [node("schema:startDate"), node("gso:month"), node("gso:year")]
+    found: dict[Term, dict[NamedNode, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if events:
+        for e, p, v in reader.select(
+            f"SELECT ?e ?p ?v WHERE {{ {values('e', events)} {values('p', order)} ?e ?p ?v }}"
+        ).rows:
+            if e is not None and isinstance(p, NamedNode) and isinstance(v, Literal):
+                found[e][p].append(v.value)
+    dates = {}
+    for event, by_property in found.items():
+        for predicate in order:
+            if by_property.get(predicate):
+                dates[event] = sorted(by_property[predicate])[0]
+                break
+    return dates
 
 
-def _date_of(snapshot: Snapshot, event: Term) -> str | None:
-    """An event's most precise stated date: start date, else month, else year."""
-    for predicate in (node("schema:startDate"), node("gso:month"), node("gso:year")):
-        for value in snapshot.objects(event, predicate):
-            if isinstance(value, Literal):
-                return value.value
-    return None
-
-
-def _is_date(triple: Triple) -> bool:
-    value = triple.object
-    if not isinstance(value, Literal):
-        return False
-    return triple.predicate in DATE_PROPERTIES or value.datatype.value in _DATE_TYPES
-
-
-def _context(snapshot: Snapshot, subject: Term) -> str:
-    """What an n-ary node hangs off: ``label (property)`` of the first thing pointing to it."""
-    if not snapshot.is_nary(subject):
-        return ""
-    for triple in snapshot.into.get(subject, ()):
-        return f"{snapshot.label(triple.subject)} ({compact(triple.predicate.value)})"
-    for triple in snapshot.out.get(subject, ()):
+def _contexts(reader: GraphReader, subjects: set[Term]) -> dict[Term, str]:
+    """What each n-ary subject hangs off: ``label (property)`` of the first thing pointing
+    to it, else ``property label`` of the first entity it points to."""
+    nary = [s for s in subjects if reader.is_nary(s)]
+    contexts: dict[Term, str] = {}
+    if not nary:
+        return contexts
+    into = reader.select(f"SELECT ?s ?p ?n WHERE {{ {values('n', nary)} ?s ?p ?n }}").rows
+    out = reader.select(
+        f"SELECT ?n ?p ?o WHERE {{ {values('n', nary)} ?n ?p ?o . FILTER(isIRI(?o)) }}"
+    ).rows
+    triples_in = sorted((Triple(s, p, n) for s, p, n in into), key=str)  # type: ignore[arg-type]
+    triples_out = sorted((Triple(n, p, o) for n, p, o in out), key=str)  # type: ignore[arg-type]
+    reader.labels({t.subject for t in triples_in} | {t.object for t in triples_out})
+    reader.types({t.object for t in triples_out})
+    for triple in triples_in:
+        contexts.setdefault(
+            triple.object,
+            f"{reader.label(triple.subject)} ({compact(triple.predicate.value)})",
+        )
+    for triple in triples_out:
         if (
-            isinstance(triple.object, NamedNode)
+            triple.subject not in contexts
             and triple.predicate != RDF_TYPE
-            and not snapshot.is_nary(triple.object)
+            and not reader.is_nary(triple.object)
         ):
-            return f"{compact(triple.predicate.value)} {snapshot.label(triple.object)}"
-    return ""
+            contexts[triple.subject] = (
+                f"{compact(triple.predicate.value)} {reader.label(triple.object)}"
+            )
+    return contexts

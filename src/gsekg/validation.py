@@ -41,10 +41,11 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from gsekg.engines import Term
 from gsekg.errors import InputError
 from gsekg.namespaces import GSE, GSO, PREFIXES, ROLES
-from gsekg.provenance import (
+from gsekg.provenance import corpus_file, read_article
+from gsekg.render import display
+from gsekg.snapshot import (
     EVIDENCE,
     HAS_SELECTOR,
     NARY_CLASSES,
@@ -55,10 +56,8 @@ from gsekg.provenance import (
     RDF_TYPE,
     Claim,
     Snapshot,
-    corpus_file,
-    read_article,
 )
-from gsekg.render import display
+from gsekg.terms import Term
 
 SEVERITIES = ("violation", "warning", "info")
 HAS_SOURCE = NamedNode(PREFIXES["oa"] + "hasSource")

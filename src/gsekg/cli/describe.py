@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,14 +22,15 @@ from gsekg.cli.output import (
     print_table,
     print_tsv,
 )
-from gsekg.errors import InputError
 from gsekg.render import display
 
 if TYPE_CHECKING:
     from pyoxigraph import Triple
 
+    from gsekg.derivation import Step
     from gsekg.description import Description, Fact
-    from gsekg.provenance import Evidence, Passage, Snapshot
+    from gsekg.provenance import PassageReader, Why
+    from gsekg.reader import GraphReader
 
 
 FormatOpt = Annotated[
@@ -70,12 +69,12 @@ def describe(
     (exit 1), unless it is the preferred label of exactly one of them.
     """
     from gsekg.description import describe as describe_entity
-    from gsekg.entities import NameIndex
+    from gsekg.reader import GraphReader
 
     chosen = pick_format(fmt, ("table", "json"), "json")
-    snapshot = replace(graph, no_inference=not inferred).snapshot()
-    entity = NameIndex(snapshot).resolve(name)
-    description = describe_entity(snapshot, entity)
+    with graph.open() as engine:
+        reader = GraphReader(engine)
+        description = describe_entity(reader, reader.resolve(name), inferred=inferred)
     if chosen == "json":
         print_json(description.to_json())
     else:
@@ -175,6 +174,13 @@ def why(
             metavar="[PROPERTY]", help="Only this property (gso:theme, an IRI, or startDate)."
         ),
     ] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[VALUE]",
+            help="Only this value: an entity or class (compact name, IRI, label) or a literal.",
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -192,139 +198,116 @@ def why(
 ) -> None:
     """Where each fact about an entity comes from: claim, source article, span and passage.
 
+    With a PROPERTY, facts no claim states are traced to the rule or inference
+    step that derived them (e.g. why gse:gse2022 schema:sponsor, or
+    why gse:bnu rdf:type schema:Organization) and to the claims behind them.
     With the corpus (--corpus, $GSEKG_CORPUS, or ../shared/corpus) each passage
     is printed with the span highlighted (delimited by « » when piped).
     """
-    from gsekg.entities import NameIndex, resolve_property
-    from gsekg.provenance import evidence_for
+    from gsekg.provenance import PassageReader, why_json, why_rows
+    from gsekg.provenance import why as why_of
+    from gsekg.reader import GraphReader
 
     chosen = pick_format(fmt, ("text", "tsv", "json"), "tsv")
-    snapshot = graph.snapshot()
-    entity = NameIndex(snapshot).resolve(name)
-    predicate = resolve_property(snapshot, prop) if prop is not None else None
-    rows = evidence_for(snapshot, entity, predicate)
+    with graph.open() as engine:
+        reader = GraphReader(engine)
+        entity = reader.resolve(name)
+        predicate = reader.resolve_property(prop) if prop is not None else None
+        wanted = reader.resolve_value(value) if value is not None else None
+        result = why_of(reader, entity, predicate, wanted)
+        labels = _labels(reader, result)
     folder = corpus_folder(corpus, "passages are not shown")
-    if not rows:
+    if not result.evidence and not result.derived:
         note(f"no claim states {'that property of ' if prop else 'anything about '}{name!r}")
-    reader = _PassageReader(folder, context)
+    passages = PassageReader(folder, context, warn=note)
     if chosen == "json":
-        print_json([_evidence_json(snapshot, e, reader) for e in rows])
+        print_json(why_json(result, passages))
     elif chosen == "tsv":
         print_tsv(
             ("subject", "property", "value", "claim", "source", "start", "end", "passage"),
-            (
-                (
-                    *_triple_cells(snapshot, t, labels=False),
-                    display(e.claim),
-                    e.source_id,
-                    start,
-                    end,
-                    reader.delimited(e.source_id, (start, end)),
-                )
-                for e in rows
-                for t in e.triples
-                for start, end in e.spans
-            ),
+            why_rows(result, passages),
         )
     else:
-        _print_evidence(snapshot, rows, reader)
+        _print_evidence(result, labels, passages)
 
 
-class _PassageReader:
-    """Reads passages from the corpus on demand; notes each missing article once."""
-
-    def __init__(self, folder: Path | None, context: int) -> None:
-        self.folder = folder
-        self.context = context
-        self.texts: dict[str, str | None] = {}
-
-    def passage(self, source_id: str | None, span: tuple[int, int]) -> Passage | None:
-        from gsekg.provenance import corpus_file, passage, read_article
-
-        if self.folder is None or source_id is None:
-            return None
-        if source_id not in self.texts:
-            try:
-                self.texts[source_id] = read_article(corpus_file(self.folder, source_id))
-            except InputError as error:
-                note(f"{error}: its passages are not shown")
-                self.texts[source_id] = None
-        text = self.texts[source_id]
-        if text is None:
-            return None
-        try:
-            return passage(text, span, self.context)
-        except InputError as error:
-            note(f"{source_id}: {error}")
-            return None
-
-    def delimited(self, source_id: str | None, span: tuple[int, int]) -> str:
-        """The passage with the span between « and », or ``""`` when it cannot be read."""
-        found = self.passage(source_id, span)
-        return found.delimited() if found else ""
+def _labels(reader: GraphReader, result: Why) -> dict[Any, str]:
+    """The labels of every subject and value the answer shows."""
+    triples = [t for e in result.evidence for t in e.triples]
+    stack = list(result.derived)
+    while stack:
+        step = stack.pop()
+        triples.append(step.triple)
+        stack.extend(step.premises)
+    return reader.labels({x for t in triples for x in (t.subject, t.object)})
 
 
-def _triple_cells(snapshot: Snapshot, triple: Triple, labels: bool) -> tuple[str, str, str]:
-    """Subject, property and value: as labels for people, else as compact names and literals."""
-    show = snapshot.label if labels else _text
-    return (show(triple.subject), display(triple.predicate), show(triple.object))
+def _cells(triple: Triple, labels: dict[Any, str]) -> tuple[str, str, str]:
+    """Subject, property and value as labels for people."""
+    return (
+        labels.get(triple.subject) or display(triple.subject),
+        display(triple.predicate),
+        labels.get(triple.object) or display(triple.object),
+    )
 
 
-def _text(term: Any) -> str:
-    """A literal's text (without language tag or datatype), else the compact name."""
-    from pyoxigraph import Literal
-
-    return str(term.value) if isinstance(term, Literal) else display(term)
-
-
-def _evidence_json(snapshot: Snapshot, e: Evidence, reader: _PassageReader) -> dict[str, Any]:
-    spans = []
-    for start, end in e.spans:
-        found = reader.passage(e.source_id, (start, end))
-        spans.append(
-            {"start": start, "end": end}
-            | ({"before": found.before, "text": found.text, "after": found.after} if found else {})
-        )
-    return {
-        "claim": display(e.claim),
-        "source": e.source.value if e.source else None,
-        "source_id": e.source_id,
-        "facts": [
-            dict(
-                zip(
-                    ("subject", "property", "value"),
-                    _triple_cells(snapshot, t, labels=False),
-                    strict=True,
-                )
-            )
-            for t in e.triples
-        ],
-        "spans": spans,
-    }
-
-
-def _print_evidence(snapshot: Snapshot, rows: list[Evidence], reader: _PassageReader) -> None:
+def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader) -> None:
     from rich.text import Text
 
     out = console()
     tty = sys.stdout.isatty()
-    for e in rows:
+
+    def spans(source_id: str | None, found: tuple[tuple[int, int], ...], indent: str) -> None:
+        for span in found:
+            passage = passages.passage(source_id, span)
+            line = Text(f"{indent}[{span[0]}-{span[1]}] ")
+            if passage is None:
+                out.print(line)
+            elif tty:
+                line.append(passage.before)
+                line.append(passage.text, style="bold reverse")
+                line.append(passage.after)
+                out.print(line)
+            else:
+                out.print(line + Text(passage.delimited()))
+
+    for e in result.evidence:
         out.print(
             Text.assemble((display(e.claim), "bold"), "  source ", (e.source_id or "?", "cyan"))
         )
         for triple in e.triples:
-            s, p, o = _triple_cells(snapshot, triple, labels=True)
+            s, p, o = _cells(triple, labels)
             out.print(Text(f"  {s}  {p}  {o}"))
-        for span in e.spans:
-            found = reader.passage(e.source_id, span)
-            line = Text(f"  [{span[0]}-{span[1]}] ")
-            if found is None:
-                out.print(line)
-            elif tty:
-                line.append(found.before)
-                line.append(found.text, style="bold reverse")
-                line.append(found.after)
-                out.print(line)
+        spans(e.source_id, e.spans, "  ")
+        out.print()
+
+    def step(s: Step, depth: int) -> None:
+        from gsekg.derivation import describe_step
+
+        indent = "  " * depth
+        subject, prop, value = _cells(s.triple, labels)
+        out.print(Text(f"{indent}{subject}  {prop}  {value}", style="bold" if not depth else ""))
+        out.print(Text(f"{indent}  {describe_step(s)}", style="cyan"))
+        claims = {c.iri: c for c in s.claims}
+        for premise in s.premises:
+            if premise.how == "stated":
+                subject, prop, value = _cells(premise.triple, labels)
+                names = ", ".join(display(c.iri) for c in premise.claims)
+                out.print(Text(f"{indent}  {subject}  {prop}  {value}  ({names})"))
+                claims.update((c.iri, c) for c in premise.claims)
             else:
-                out.print(line + Text(found.delimited()))
+                step(premise, depth + 1)
+        for claim in claims.values():
+            out.print(
+                Text.assemble(
+                    indent + "  ",
+                    (display(claim.iri), "bold"),
+                    "  source ",
+                    (claim.source_id or "?", "cyan"),
+                )
+            )
+            spans(claim.source_id, claim.spans, indent + "    ")
+
+    for derived in result.derived:
+        step(derived, 0)
         out.print()

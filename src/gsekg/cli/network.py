@@ -384,33 +384,21 @@ def ego(
     fmt: RowsFormatOpt = None,
 ) -> None:
     """The neighbourhood of one organisation: who is within --depth hops, and through whom."""
-    import networkx as nx
-
-    from gsekg.network import ego as neighbourhood
-    from gsekg.network import resolve_node
+    from gsekg.network import neighbours, resolve_node
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
     center = resolve_node(network, name)
-    graph = neighbourhood(network, center, depth).graph
-    distances = nx.single_source_shortest_path_length(graph, center)
-    rows = []
-    for node in sorted(graph, key=lambda n: (distances[n], network.label(n))):
-        if node == center:
-            continue
-        via = min(
-            (n for n in graph[node] if distances[n] == distances[node] - 1), key=network.label
+    rows = [
+        (
+            n.distance,
+            network.label(n.node),
+            n.node,
+            _name(network, n.via),
+            ", ".join(n.kinds),
+            n.weight,
         )
-        edge = graph.edges[node, via]
-        rows.append(
-            (
-                distances[node],
-                network.label(node),
-                node,
-                _name(network, via),
-                ", ".join(edge["kinds"]),
-                edge["weight"],
-            )
-        )
+        for n in neighbours(network, center, depth)
+    ]
     header = ("distance", "name", "id", "via", "kinds", "weight")
     if chosen == "json":
         print_json(

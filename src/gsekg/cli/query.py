@@ -6,7 +6,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,8 +18,9 @@ from gsekg.errors import InputError, NotFoundError
 from gsekg.render import AnyFormat
 
 if TYPE_CHECKING:
-    from gsekg.engines import QueryResult
+    from gsekg.engines import Engine
     from gsekg.queries import SavedQuery
+    from gsekg.terms import QueryResult
 
 _BARE_WORD = re.compile(r"[\w.~/\\-]+")
 
@@ -206,6 +207,10 @@ def query_command(
         bound = queries.bind_params(header, param or [], engine)
         for warning in queries.type_warnings(header, source.text, engine) if bound else ():
             note(warning)
+        if _streamed(
+            engine, source, fmt, output, limit, bound, timeout, allow_update, allow_service
+        ):
+            return
         try:
             result = engine.query(
                 source.text,
@@ -226,6 +231,76 @@ def query_command(
         _write_table(result, output, limit)
         return
     write_output(render.result_bytes(result, chosen, limit), output)
+
+
+def _streamed(
+    engine: Engine,
+    source: Source,
+    fmt: str | None,
+    output: Path | None,
+    limit: int | None,
+    bound: dict[str, Any],
+    timeout: float | None,
+    allow_update: bool,
+    allow_service: bool,
+) -> bool:
+    """Write the answer as it comes (Oxigraph, a machine format, no --limit); whether it was.
+
+    The rows go straight from the store to stdout or the output file (atomically), and
+    with --timeout the forked query process writes them itself.
+    """
+    from gsekg import guard, render
+    from gsekg.engines import OxigraphEngine
+
+    if not isinstance(engine, OxigraphEngine) or limit is not None or allow_update:
+        return False
+    try:
+        form = guard.check(source.text, allow_update=False, allow_service=allow_service).form
+    except InputError:
+        return False  # the ordinary path reports it, with the query's origin
+    kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+    chosen = render.choose_format(kind, fmt, output, sys.stdout.isatty())
+    try:
+        if output is None:
+            try:
+                done = engine.stream(
+                    source.text,
+                    chosen,
+                    sys.stdout.buffer,
+                    substitutions=bound or None,
+                    timeout=timeout,
+                    allow_service=allow_service,
+                )
+            except InputError as error:
+                if str(error).startswith("cannot write the output"):
+                    _drop_stdout()
+                raise
+            return done is not None
+        from gsekg.atomic import open_atomic
+        from gsekg.engines import STREAM_FORMATS
+
+        if chosen not in STREAM_FORMATS.get(kind, {}):
+            return False
+        with open_atomic(output, "wb") as sink:
+            done = engine.stream(
+                source.text,
+                chosen,
+                sink,
+                substitutions=bound or None,
+                timeout=timeout,
+                allow_service=allow_service,
+            )
+        return done is not None
+    except InputError as error:
+        raise _located(error, source.origin, show_text=source.shows_text) from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what could not be written must not fail again at exit."""
+    import os
+
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), sys.stdout.fileno())
 
 
 def _write_table(result: QueryResult, output: Path | None, limit: int | None) -> None:

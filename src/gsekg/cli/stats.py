@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -28,21 +27,14 @@ def stats(
 ) -> None:
     """Counts: triples, entities per class, facts (claims) per source and per property.
 
-    The inferred count compares the graph with the same graph built without
-    rules and inference (not known for a remote endpoint).
+    The inferred count is what the build added with rules and inference (not
+    known for a remote endpoint).
     """
     from gsekg.stats import compute
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
-    snapshot = graph.snapshot()
-    inferred: int | None = 0 if graph.no_inference else None
-    if not graph.no_inference and graph.endpoint is None:
-        from pyoxigraph import DefaultGraph
-
-        with replace(graph, no_inference=True).open() as plain:
-            stated = sum(1 for q in plain.quads() if q.graph_name == DefaultGraph())
-        inferred = len(snapshot.default) - stated
-    result = compute(snapshot, inferred)
+    with graph.open() as engine:
+        result = compute(engine)
     if chosen == "json":
         print_json(result.to_json())
         return
@@ -79,7 +71,8 @@ def timeline(
     from gsekg.timeline import timeline as events_of
 
     chosen = pick_format(fmt, ROWS_FORMATS, "tsv")
-    events = events_of(graph.snapshot())
+    with graph.open() as engine:
+        events = events_of(engine)
     if chosen == "json":
         print_json([e.to_json() for e in events])
         return

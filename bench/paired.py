@@ -1,0 +1,228 @@
+"""Paired A/B benchmark: the entity commands and streamed results against their baselines.
+
+    python bench/paired.py [--size 1000000] [--pairs 5] [--out DIR]
+
+Each comparison runs A, B, A, B, … as separate processes (``--pairs`` pairs), prints the
+ratio A/B of every pair and the median of those ratios, and the peak resident memory of
+each side. Pairing keeps a slow moment of a shared machine inside one pair instead of
+skewing one side. On synthetic data of ``--size`` triples (bench/generate.py):
+
+- ``describe`` of one organisation (warm store) vs a warm ``query`` of the same entity's
+  triples (a CONSTRUCT of what it says and what points to it);
+- ``why`` of an inferred type of that organisation vs the same query;
+- a SELECT of 1,000,000 rows (or as many as there are) in CSV to /dev/null vs the
+  ``oxigraph`` CLI on a copy of the same store (same data, same query), and the same
+  with ``--timeout``;
+- ``describe`` and ``why`` over an endpoint (Oxigraph server on the built store) vs the
+  same entity query over that endpoint.
+
+The output ends with ``name=value`` lines (medians of the paired ratios, peaks in MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402  (bench/ is not a package)
+
+ROWS = 1_000_000
+ENTITY = "gse:org1"
+Command = Sequence[str | os.PathLike[str]]
+
+
+def run(command: Command, *, discard: bool = False) -> tuple[float, float]:
+    """Run a command; return its wall time and its own peak RSS in MB."""
+    with tempfile.TemporaryFile() as err:
+        target = subprocess.DEVNULL if discard else subprocess.PIPE
+        started = time.perf_counter()
+        process = subprocess.Popen([str(c) for c in command], stdout=target, stderr=err)
+        if not discard:
+            assert process.stdout is not None
+            while process.stdout.read(1 << 16):
+                pass
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"failed: {command}\n{err.read().decode(errors='replace')}")
+        return elapsed, usage.ru_maxrss / 1024
+
+
+def paired(
+    name: str, a: Command, b: Command, pairs: int, *, discard: bool = False
+) -> dict[str, float]:
+    """A, B, A, B…: each pair's ratio A/B, their median, and the peak RSS of each side."""
+    ratios, peak_a, peak_b = [], 0.0, 0.0
+    print(f"{name}", file=sys.stderr)
+    for number in range(1, pairs + 1):
+        seconds_a, rss_a = run(a, discard=discard)
+        seconds_b, rss_b = run(b, discard=discard)
+        ratios.append(seconds_a / seconds_b)
+        peak_a, peak_b = max(peak_a, rss_a), max(peak_b, rss_b)
+        print(
+            f"  pair {number}: A {seconds_a:7.3f} s  B {seconds_b:7.3f} s  ratio {ratios[-1]:6.2f}",
+            file=sys.stderr,
+        )
+    median = statistics.median(ratios)
+    print(
+        f"  median ratio {median:.2f}  (A peak {peak_a:.0f} MB, B peak {peak_b:.0f} MB)",
+        file=sys.stderr,
+    )
+    return {"ratio": median, "peak_a_mb": peak_a, "peak_b_mb": peak_b}
+
+
+def gsekg(*args: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
+    return [sys.executable, "-m", "gsekg", *args]
+
+
+def oxigraph() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        raise SystemExit("the oxigraph CLI is missing: pip install oxigraph")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def entity_query(iri: str) -> str:
+    return (
+        f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
+        f"WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+    )
+
+
+def main() -> None:
+    """Build the stores once, then run every paired comparison."""
+    from gsekg.namespaces import GSE
+    from gsekg.store import entries
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="triples (default 1M)")
+    parser.add_argument("--pairs", type=int, default=5, help="A/B pairs per comparison")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="working folder")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    label = f"{args.size // 1000}k"
+    data = args.out / f"synthetic-{label}.trig"
+    if not data.exists():
+        generate(args.size, data)
+    cache, store = args.out / f"paired-cache-{label}", args.out / f"paired-oxigraph-{label}"
+    common = ["--data", str(data), "--cache-dir", str(cache)]
+    iri = GSE + ENTITY.removeprefix("gse:")
+    query = entity_query(iri)
+    print(f"building the gsekg store for {data}", file=sys.stderr)
+    run(gsekg("query", "ASK {}", *common))
+    built = [e for e in entries(cache) if str(data.resolve()) in str(e.get("inputs"))]
+    folder = Path(built[0]["path"]) / "store"
+    # the oxigraph CLI reads a copy of the very store gsekg reads: same data, same query
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.copytree(folder, store)
+    rows = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {ROWS}"
+    results = {
+        "describe_vs_query": paired(
+            f"describe {ENTITY} (A) vs query of its triples (B)",
+            gsekg("describe", ENTITY, "-f", "json", *common),
+            gsekg("query", query, "-f", "ntriples", *common),
+            args.pairs,
+        ),
+        "why_vs_query": paired(
+            f"why {ENTITY} rdf:type schema:Organization (A) vs query of its triples (B)",
+            gsekg(
+                "why",
+                ENTITY,
+                "rdf:type",
+                "schema:Organization",
+                "-f",
+                "json",
+                "--corpus",
+                args.out,
+                *common,
+            ),
+            gsekg("query", query, "-f", "ntriples", *common),
+            args.pairs,
+        ),
+        "rows_vs_oxigraph_cli": paired(
+            f"{ROWS} rows as CSV to /dev/null: gsekg query (A) vs oxigraph query (B)",
+            gsekg("query", rows, "-f", "csv", *common),
+            [
+                oxigraph(),
+                "query",
+                "--location",
+                store,
+                "--query",
+                rows,
+                "--results-format",
+                "csv",
+            ],
+            args.pairs,
+            discard=True,
+        ),
+        "rows_timeout_vs_oxigraph_cli": paired(
+            f"{ROWS} rows as CSV with --timeout (A) vs oxigraph query (B)",
+            gsekg("query", rows, "-f", "csv", "--timeout", "600", *common),
+            [
+                oxigraph(),
+                "query",
+                "--location",
+                store,
+                "--query",
+                rows,
+                "--results-format",
+                "csv",
+            ],
+            args.pairs,
+            discard=True,
+        ),
+    }
+    from gsekg.server import Server
+
+    with Server(folder, port=free_port()) as server:
+        remote = ["--endpoint", server.url]
+        results["describe_endpoint_vs_query"] = paired(
+            f"describe {ENTITY} over an endpoint (A) vs the entity query over it (B)",
+            gsekg("describe", ENTITY, "-f", "json", *remote),
+            gsekg("query", query, "-f", "ntriples", *remote),
+            args.pairs,
+        )
+        results["why_endpoint_vs_query"] = paired(
+            f"why {ENTITY} rdf:type schema:Organization over an endpoint (A) vs query (B)",
+            gsekg(
+                "why",
+                ENTITY,
+                "rdf:type",
+                "schema:Organization",
+                "-f",
+                "json",
+                "--corpus",
+                args.out,
+                *remote,
+            ),
+            gsekg("query", query, "-f", "ntriples", *remote),
+            args.pairs,
+        )
+    print()
+    for name, found in results.items():
+        print(f"ratio_{name}_{label}={found['ratio']:.3f}")
+        print(f"peak_mb_{name}_{label}={found['peak_a_mb']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -154,7 +154,17 @@ def test_rule_template_is_parsed() -> None:
 
 def test_cli_why_derived_fact_names_rule_claim_and_passage(runner: CliRunner, corpus: Path) -> None:
     result = runner.invoke(
-        app, ["why", "gse:gse2022", "schema:sponsor", "gse:lenovo", "--corpus", str(corpus)]
+        app,
+        [
+            "why",
+            "gse:gse2022",
+            "schema:sponsor",
+            "gse:lenovo",
+            "--corpus",
+            str(corpus),
+            "-f",
+            "text",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert "derived by the rule ontology/rules/simple-view.rq" in result.stdout

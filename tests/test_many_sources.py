@@ -108,6 +108,28 @@ def test_why_shows_both_claims_and_passages(runner: CliRunner) -> None:
     assert "began on 20 August 2025 in Beijing»" in out
 
 
+def test_why_gives_each_claim_its_rank(runner: CliRunner) -> None:
+    code, out, _ = run(
+        runner, "why", "gse:gse2025", "schema:startDate", "--data", str(MANY), "-f", "json"
+    )
+    assert code == 0
+    ranks = {e["claim"]: e["rank"] for e in json.loads(out)}
+    assert ranks == {"claim:900-dates": "normal", "claim:901-dates": "preferred"}
+    code, text, _ = run(
+        runner, "why", "gse:gse2025", "schema:startDate", "--data", str(MANY), "-f", "text"
+    )
+    assert "claim:901-dates  source 901_0f1e2d3c4b5a6978  rank preferred" in text
+    assert "rank normal" not in text  # the usual rank is not repeated on every claim
+
+
+def test_why_of_a_deprecated_reading_says_so(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "why", "gse:gsenet-initiative", "gso:preparer", "-f", "text")
+    assert code == 0
+    assert (
+        "claim:002-gsenet-initiative-preparers  source 002_2b3a093da3c925aa  rank deprecated" in out
+    )
+
+
 def test_best_view_of_the_bundled_graph_keeps_one_reading(runner: CliRunner) -> None:
     """002's 'It was prepared by': the plan reading is preferred, the initiative one deprecated."""
     preparers = "SELECT ?a WHERE { gse:gsenet-initiative gso:preparer ?a }"

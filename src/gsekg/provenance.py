@@ -42,6 +42,11 @@ class Evidence:
     source_id: str | None
     spans: tuple[Span, ...]
     triples: tuple[Triple, ...]
+    rank: str | None = None
+    """``preferred``, ``normal`` or ``deprecated`` (``None`` where no rank is stated)."""
+    rank_reason: str | None = None
+    stated_by: NamedNode | None = None
+    """Whose statement the claim reports (reported speech)."""
 
 
 def stated_facts(reader: GraphReader, entity: NamedNode) -> list[Fact]:
@@ -95,6 +100,9 @@ def evidence_for(
                 source_id=info.source_id,
                 spans=info.spans,
                 triples=tuple(triples),
+                rank=info.rank,
+                rank_reason=info.rank_reason,
+                stated_by=info.stated_by,
             )
         )
     return sorted(rows, key=lambda e: (e.source_id or "", str(e.claim)))
@@ -278,6 +286,9 @@ def evidence_json(e: Evidence, reader: PassageReader) -> dict[str, Any]:
         "claim": display(e.claim),
         "source": e.source.value if e.source else None,
         "source_id": e.source_id,
+        "rank": e.rank,
+        "rank_reason": e.rank_reason,
+        "stated_by": e.stated_by.value if e.stated_by else None,
         "facts": [triple_json(t) for t in e.triples],
         "spans": reader.spans_json(e.source_id, e.spans),
     }
@@ -293,6 +304,7 @@ def step_json(step: Step, reader: PassageReader) -> dict[str, Any]:
             {
                 "claim": display(c.iri),
                 "source_id": c.source_id,
+                "rank": c.rank,
                 "spans": reader.spans_json(c.source_id, c.spans),
             }
             for c in step.claims

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from gsekg.errors import InputError, NotFoundError
-from gsekg.namespaces import BASE, GSE, PREFIXES, SRC, compact
+from gsekg.namespaces import BASE, GSE, GSO, PREFIXES, SRC, compact
 from gsekg.render import display
 from gsekg.terms import QueryResult, Term
 
@@ -74,6 +74,11 @@ class Claim:
     sources: tuple[NamedNode, ...]
     source_ids: tuple[str, ...]
     spans: tuple[Span, ...]
+    rank: str | None = None
+    """``preferred``, ``normal`` or ``deprecated`` (``None`` where no rank is stated)."""
+    rank_reason: str | None = None
+    stated_by: NamedNode | None = None
+    """Whose statement it is, for reported speech (``gso:statedBy``)."""
 
     @property
     def source(self) -> NamedNode | None:
@@ -316,13 +321,31 @@ class GraphReader:
                     spans[c].add((int(start.value), int(end.value)))  # type: ignore[union-attr]
                 except (AttributeError, ValueError):
                     continue
+            ranks: dict[Term, tuple[str | None, str | None, NamedNode | None]] = {}
+            result = self.select(
+                f"SELECT ?c ?rank ?reason ?by WHERE {{ {values('c', chunk)} "
+                "OPTIONAL { ?c gso:rank ?rank } OPTIONAL { ?c gso:rankReason ?reason } "
+                "OPTIONAL { ?c gso:statedBy ?by } }"
+            )
+            for c, rank, reason, by in result.rows:
+                if c is None or c in ranks:
+                    continue
+                ranks[c] = (
+                    _rank_name(rank),
+                    reason.value if isinstance(reason, Literal) else None,
+                    by if isinstance(by, NamedNode) else None,
+                )
             for c in chunk:
                 found = tuple(sorted(sources.get(c, ()), key=lambda s: s.value))
+                claim_rank, claim_reason, claim_by = ranks.get(c, (None, None, None))
                 self._claims[c] = Claim(
                     iri=c,  # type: ignore[arg-type]
                     sources=found,
                     source_ids=tuple(ids.get(s, s.value.removeprefix(SRC)) for s in found),
                     spans=tuple(sorted(spans.get(c, ()))),
+                    rank=claim_rank,
+                    rank_reason=claim_reason,
+                    stated_by=claim_by,
                 )
         return {
             n: self._claims.get(n) or Claim(n, (), (), ())
@@ -535,3 +558,11 @@ def _sendable(triple: Triple) -> bool:
 
 def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _rank_name(rank: Term | None) -> str | None:
+    """``gso:PreferredRank`` → ``preferred`` (``None`` for no rank or another term)."""
+    if not isinstance(rank, NamedNode) or not rank.value.startswith(GSO):
+        return None
+    name = rank.value.removeprefix(GSO)
+    return name.removesuffix("Rank").lower() if name.endswith("Rank") else None

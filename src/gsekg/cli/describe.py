@@ -239,7 +239,8 @@ def _labels(reader: GraphReader, result: Why) -> dict[Any, str]:
         step = stack.pop()
         triples.append(step.triple)
         stack.extend(step.premises)
-    return reader.labels({x for t in triples for x in (t.subject, t.object)})
+    speakers = {e.stated_by for e in result.evidence if e.stated_by is not None}
+    return reader.labels({x for t in triples for x in (t.subject, t.object)} | speakers)
 
 
 def _cells(triple: Triple, labels: dict[Any, str]) -> tuple[str, str, str]:
@@ -272,9 +273,17 @@ def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader
                 out.print(line + Text(passage.delimited()))
 
     for e in result.evidence:
-        out.print(
-            Text.assemble((display(e.claim), "bold"), "  source ", (e.source_id or "?", "cyan"))
+        heading = Text.assemble(
+            (display(e.claim), "bold"), "  source ", (e.source_id or "?", "cyan")
         )
+        if e.rank not in (None, "normal"):
+            heading.append(f"  rank {e.rank}", style="yellow")
+        out.print(heading)
+        if e.rank_reason:
+            out.print(Text(f"  ({e.rank_reason})", style="dim"))
+        if e.stated_by is not None:
+            who = labels.get(e.stated_by) or display(e.stated_by)
+            out.print(Text(f"  as stated by {who}", style="dim"))
         for triple in e.triples:
             s, p, o = _cells(triple, labels)
             out.print(Text(f"  {s}  {p}  {o}"))
@@ -298,14 +307,15 @@ def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader
             else:
                 step(premise, depth + 1)
         for claim in claims.values():
-            out.print(
-                Text.assemble(
-                    indent + "  ",
-                    (display(claim.iri), "bold"),
-                    "  source ",
-                    (claim.source_id or "?", "cyan"),
-                )
+            heading = Text.assemble(
+                indent + "  ",
+                (display(claim.iri), "bold"),
+                "  source ",
+                (claim.source_id or "?", "cyan"),
             )
+            if claim.rank not in (None, "normal"):
+                heading.append(f"  rank {claim.rank}", style="yellow")
+            out.print(heading)
             spans(claim.source_id, claim.spans, indent + "    ")
 
     for derived in result.derived:

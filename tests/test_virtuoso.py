@@ -37,15 +37,13 @@ VIRTUOSO_LITERALS = pytest.mark.xfail(
 )
 VIRTUOSO_EVALUATION = pytest.mark.xfail(
     strict=True,
-    reason='Virtuoso 7.2 evaluates these differently: STRSTARTS(x, "") is false and an '
-    "OPTIONAL after network-edges' UNION drops rows; founders-differ's grouped sub-select "
-    "joined to the outer pattern loses rows (docs/endpoints.md)",
+    reason='Virtuoso 7.2 evaluates this differently: STRSTARTS(x, "") is false and an '
+    "OPTIONAL after network-edges' UNION drops rows (docs/endpoints.md)",
 )
 KNOWN = {
     "gsenet-governance": VIRTUOSO_LITERALS,
     "speakers": VIRTUOSO_LITERALS,
     "sponsors": VIRTUOSO_LITERALS,
-    "founders-differ": VIRTUOSO_EVALUATION,
     "network-edges": VIRTUOSO_EVALUATION,
 }
 SAVED = [

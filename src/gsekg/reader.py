@@ -535,7 +535,7 @@ class NameTable:
         """The names nearest to ``name``: ``text (compact name)``, one per entity."""
         from rapidfuzz import fuzz, process
 
-        from gsekg.entities import normalise
+        from gsekg.entities import MISSPELLING_PENALTY, normalise
 
         query = normalise(name)
         if not query:
@@ -543,9 +543,14 @@ class NameTable:
         scored = process.extract(
             query, list(self.by_key), scorer=fuzz.WRatio, limit=None, score_cutoff=60
         )
+        misspelling = PREFIXES["gso"] + "misspelling"
+        typos = {(e, text) for e, text, kind in self.names if kind.value == misspelling}
         best: dict[NamedNode, tuple[float, str]] = {}
-        for key, score, _ in scored:
+        for key, found, _ in scored:
             for entity, text, _ in self.by_key[key]:
+                # canonical names first: a typo (under any of its name properties, e.g. the
+                # inferred hiddenLabel) is suggested only when nothing better is near
+                score = found - MISSPELLING_PENALTY if (entity, text) in typos else found
                 if entity not in best or score > best[entity][0]:
                     best[entity] = (score, text)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(kv[1][1]), kv[0].value))

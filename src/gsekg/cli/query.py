@@ -254,6 +254,8 @@ def _streamed(
 
     if not isinstance(engine, OxigraphEngine) or limit is not None or allow_update:
         return False
+    if output is None and not hasattr(sys.stdout, "buffer"):
+        return False  # stdout closed or replaced: the ordinary path says so
     try:
         form = guard.check(source.text, allow_update=False, allow_service=allow_service).form
     except InputError:

@@ -57,6 +57,26 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.001, help="Stop a query after this many seconds."),
 ]
+
+
+def _use_data_dir(folder: Path | None) -> Path | None:
+    from gsekg.resources import use_data_dir
+
+    use_data_dir(folder)
+    return folder
+
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="GSEKG_DATA_DIR",
+        callback=_use_data_dir,
+        exists=True,
+        file_okay=False,
+        help="Data folder (source registry, entities, claims) read in place of the bundled data.",
+    ),
+]
 CorpusOpt = Annotated[
     Path | None,
     typer.Option(
@@ -96,6 +116,7 @@ class GraphOptions:
     engine: str = "oxigraph"
     endpoint: str | None = None
     cache_dir: Path | None = None
+    data_dir: Path | None = None
 
     def open(self) -> Engine:
         """Open the graph, with a progress bar if a slow build is needed."""
@@ -139,6 +160,7 @@ _GRAPH_OPTIONS = {
     "engine": EngineOpt,
     "endpoint": EndpointOpt,
     "cache_dir": CacheDirOpt,
+    "data_dir": DataDirOpt,
 }
 
 

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import CacheDirOpt, CorpusOpt, EngineOpt, GraphOptions, corpus_folder
+from gsekg.cli.options import (
+    CacheDirOpt,
+    CorpusOpt,
+    DataDirOpt,
+    EngineOpt,
+    GraphOptions,
+    corpus_folder,
+)
 from gsekg.cli.output import console, note, pick_format, print_json, print_table, print_tsv
 from gsekg.errors import ValidationError
 
@@ -40,6 +47,7 @@ def validate(
     corpus: CorpusOpt = None,
     engine: EngineOpt = "oxigraph",
     cache_dir: CacheDirOpt = None,
+    data_dir: DataDirOpt = None,  # noqa: ARG001  (its callback selects the folder)
 ) -> None:
     """Check the graph against the SHACL shapes and the integrity rules of the data model.
 

@@ -43,6 +43,7 @@ _SHAPES = [
         re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_TH},?\s+(?P<y>\d{{4}})\b"),
     ),
     ("dates.month-year", re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b")),
+    ("dates.month-day", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_TH}\b(?!\s*\d)")),
 ]
 _HELD = re.compile(r"\b(?:held|took place|kicked off|opened|convened|hosted|organi[sz]ed)\b")
 
@@ -132,7 +133,7 @@ def _candidate(
     if subject is None and _HELD.search(sentence) and re.search(r"(?i)\bconference\b", sentence):
         subject, confidence = article.main_edition(), 0.8
     if subject is None:
-        confidence = 0.4
+        confidence = 0.5
     if year_guessed:
         confidence -= 0.1
     bounds = [match.start(), match.end()] + ([near.start, near.end] if near else [])

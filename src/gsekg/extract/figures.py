@@ -21,7 +21,7 @@ _QUALIFIERS = {
 _FIGURE = re.compile(
     rf"(?i:(?P<q>{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})\s+)?"
     r"(?<![\w.,-])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
-    rf"(?i:{'|'.join(_WORDS)}))(?![\w,.]\d)(?:\s+(?P<s>(?i:thousand|million|billion)))?"
+    rf"(?i:{'|'.join(_WORDS)}))(?![\w,.]\d)(?:\s+(?P<s>(?i:thousand|million|billion)))?(?P<pct>%)?"
     r"(?P<unit>(?:\s+(?!(?:from|in|at|on|of|to|and|who|which|that|with)\b)[a-zA-Z][\w-]*){1,3})?"
 )
 _STOP_UNITS = {"th", "st", "nd", "rd", "percent"}
@@ -40,6 +40,8 @@ def find_figures(article: Article, dates: list[tuple[int, int]]) -> Iterator[Can
         if value is None:
             continue
         words = (match.group("unit") or "").split()
+        if match.group("pct"):
+            words = ["per", "cent"]
         if not words or words[0].lower() in _STOP_UNITS:
             continue
         is_year = re.fullmatch(r"(19|20)\d\d", number) is not None and not match.group("q")
@@ -83,7 +85,7 @@ def _candidate(
     if near is None or near.start < start:
         near = None
     subject = near.entity if near else article.main_edition()
-    confidence = 0.85 if near else 0.7 if subject else 0.4
+    confidence = 0.85 if near else 0.7 if subject else 0.5
     compact = subject.compact if subject else "gse:unlinked"
     quantity = f"gse:q-{compact.removeprefix('gse:')}-{slug(counts, 30)}-{value}"
     triples = [

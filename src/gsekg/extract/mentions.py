@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from gsekg.extract.candidates import Article, Candidate, Mention, NewEntity, literal, slug
 from gsekg.extract.known import Entity
 from gsekg.extract.text import is_word_char, normalise
+from gsekg.namespaces import GSE
 
 _EDITION = re.compile(
     r"\b(?:(?P<y1>20\d\d)\s+Global Smart Education Conference"
@@ -59,6 +60,7 @@ _CLASS_BY_WORD = {
     "Alliance": "gso:Association",
     "Federation": "gso:Association",
 }
+_PLACES = ("Place", "City", "Country", "AdministrativeArea", "Continent")
 _SKIP_NAME = {"the", "a", "an", "conference", "forum", "project", "declaration"}
 
 
@@ -70,6 +72,7 @@ def find_mentions(article: Article) -> list[Candidate]:
     found = list(_editions(article))
     found += _known(article, taken=[(m.start, m.end) for m, _ in found])
     found += _fuzzy(article, taken=[(m.start, m.end) for m, _ in found])
+    found += _openings(article, found)
     found += _new_entities(article, taken=[(m.start, m.end) for m, _ in found])
     found.sort(key=lambda pair: (pair[0].start, pair[0].end))
     article.mentions = [m for m, _ in found]
@@ -129,9 +132,37 @@ def _edition(
         [match.group(), year],
         triples,
         new=[] if known else [NewEntity(iri, "gso:ConferenceEdition", label)],
-        keys=[("mention", iri)],
+        keys=[("mention", iri)]
+        + (
+            [("mention", GSE + "gse-series")]
+            if "Smart Education Conference" in match.group()
+            else []
+        ),
     )
     return mention, candidate
+
+
+def _openings(
+    article: Article, found: list[tuple[Mention, Candidate]]
+) -> list[tuple[Mention, Candidate]]:
+    """ "the opening session" / "ceremony" of the edition the article is about, when known."""
+    editions = [m.entity.iri for m, _ in found if m.entity.is_a("ConferenceEdition")]
+    if not editions:
+        return []
+    best = max(sorted(set(editions)), key=editions.count)
+    edition = next(m.entity for m, _ in found if m.entity.iri == best)
+    opening = article.known.entities.get(edition.iri + "-opening")
+    if opening is None:
+        return []
+    out = []
+    for match in re.finditer(r"\bopening (?:session|ceremony)\b", article.norm.text, re.I):
+        mention = Mention(opening, match.start(), match.end(), match.group(), "hiddenLabel")
+        claim = _mention_claim(article, mention, 0.7)
+        claim.rule = "mentions.opening-of-edition"
+        claim.triples = [(f"src:{article.source_id}", "schema:mentions", opening.compact)]
+        claim.note = f"the opening of {edition.label}, the edition the article names most"
+        out.append((mention, claim))
+    return out
 
 
 def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention, Candidate]]:
@@ -140,7 +171,12 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
     automaton = ahocorasick.Automaton()
     names: dict[str, list[tuple[Entity, str, str]]] = {}
     for entity in article.known.entities.values():
-        for text, kind in entity.names:
+        variants = [
+            (re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n), "altLabel")
+            for n, _ in entity.names
+            if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", n)
+        ]
+        for text, kind in [*entity.names, *variants]:
             key = normalise(text).lower().replace("\n", " ")
             if len(key) < 2 or key in _SKIP_NAME or not any(c.isupper() for c in text):
                 continue
@@ -159,6 +195,10 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
         ):
             continue
         owners = [o for o in owners if not _case_mismatch(o[1], text[start:end])]
+        if re.match(r" [A-Z]{3,}\b", text[end : end + 12]) and not any(
+            c.islower() for c in text[start:end]
+        ):
+            continue  # "UNESCO" in "UNESCO INRULED": part of another name
         if len({o[0].iri for o in owners}) == 1:
             hits.append((start, end, owners))
     chosen: list[tuple[Mention, Candidate]] = []
@@ -174,6 +214,30 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
             (mention, _mention_claim(article, mention, 0.95 if kind != "hiddenLabel" else 0.7))
         )
     return chosen
+
+
+def _nested(
+    article: Article,
+    hits: list[tuple[int, int, list[tuple[Entity, str, str]]]],
+    start: int,
+    end: int,
+    outer: Entity,
+) -> list[tuple[Mention, Candidate]]:
+    """Organisations named inside a longer name ("Beijing Normal University" in the name of
+    one of its institutes): mentions too, of several words, never places."""
+    out = []
+    for s, e, owners in hits:
+        entity = owners[0][0]
+        inner = article.norm.text[s:e]
+        if not (start <= s and e <= end and (s, e) != (start, end)) or entity.iri == outer.iri:
+            continue
+        if len(inner.split()) < 2 or entity.is_a(*_PLACES, "ConferenceSeries"):
+            continue
+        mention = Mention(entity, s, e, inner, owners[0][2])
+        claim = _mention_claim(article, mention, 0.7)
+        claim.rule = "mentions.nested"
+        out.append((mention, claim))
+    return out
 
 
 def _case_mismatch(name: str, surface: str) -> bool:
@@ -304,7 +368,7 @@ def _new_entity(
     }
     best = process.extractOne(name, choices, scorer=fuzz.token_set_ratio, score_cutoff=75)
     org_word = re.search(rf"\b(?:{_ORG_WORDS})\b", name) is not None
-    note, confidence = "", 0.75 if org_word or cls == "schema:Person" else 0.5
+    note, confidence = "", 0.75 if org_word or cls == "schema:Person" else 0.45
     if best is not None:
         other = article.known.entities[best[2].split(" ", 1)[0]]
         note = f"near-duplicate of {other.compact} ({other.label}): check before accepting"

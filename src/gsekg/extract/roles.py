@@ -12,12 +12,18 @@ from gsekg.extract.known import Entity
 
 _BY = [
     (r"co-?organi[sz]ed by|jointly organi[sz]ed by", "co-organiser"),
-    (r"organi[sz]ed by", "organiser"),
+    (r"organi[sz]ed in (?:collaboration|cooperation) (?:between|with)", "organiser"),
+    (r"organi[sz]ed by|held\b[^.;\n]{0,120}? by", "organiser"),
     (r"co-?hosted by|jointly hosted by", "co-host"),
     (r"hosted by", "host"),
     (r"sponsored by|(?:general )?sponsors (?:were|are|included|include)", "sponsor"),
     (r"with the support of|supported by", "supporter"),
-    (r"in (?:collaboration|cooperation|partnership) (?:with|between)", "collaborator"),
+    (r"in (?:collaboration|cooperation) (?:with|between)", "collaborator"),
+    (r"in partnership with|(?:several |other )?partners including", "partner"),
+    (r"initiated\b[^.;\n]{0,40}? by", "initiator"),
+    (r"with (?:\w+ )?(?:founding )?partners", "founding-partner"),
+    (r"implemented (?:jointly )?by", "implementer"),
+    (r"developed with|built by|created by", "developer"),
     (r"prepared by", "preparer"),
     (r"launched by", "launcher"),
     (r"developed by", "developer"),
@@ -51,6 +57,7 @@ _NOT_AGENT = (
     "Report", "Platform", "Competition", "Programme", "Goal", "Recommendation", "Place",
     "City", "Country", "Approval", "ProgrammeEdition", "Event",
 )  # fmt: skip
+_OUTCOME_KINDS = {"launcher", "developer", "adopter", "implementer", "preparer"}
 _THING = (
     "ConferenceEdition", "Forum", "OpeningSession", "Meeting", "Declaration", "Initiative",
     "ResearchProject", "Project", "Publication", "Report", "Platform", "Competition",
@@ -61,18 +68,34 @@ _THING = (
 def find_roles(article: Article) -> Iterator[Candidate]:
     """One candidate per (agent, role, event) the wording states."""
     text = article.norm.text
-    for match in _BY_RE.finditer(text):
+    passive = list(_BY_RE.finditer(text))
+    for index, match in enumerate(passive):
         kind = _kind(match, _BY, "b")
         start, _ = article.norm.sentence(match.start())
+        if kind == "collaborator" and re.search(r"organi[sz]ed", text[start : match.start()]):
+            kind = "organiser-in-cooperation"
         thing = _thing_before(article, match.start(), start)
+        if thing is not None and kind in _OUTCOME_KINDS and not isinstance(thing, Mention):
+            thing = None
+        if isinstance(thing, Mention) and kind in _OUTCOME_KINDS:
+            thing = None if thing.entity.is_a("ConferenceEdition") else thing
         if thing is None:
-            continue
-        stop = _CLAUSE_END.search(text, match.end())
-        end = stop.start() if stop else len(text)
-        if kind == "founding-member":
-            para = text.find("\n\n", match.end())
-            end = para if para >= 0 else len(text)
-            end = min(end, _next_paragraph(text, match.end()))
+            _, sentence_end = article.norm.sentence(match.start())
+            later = [
+                m
+                for m in article.mentions_in(match.end(), sentence_end)
+                if m.entity.is_a(*_THING) and not m.entity.is_a("ConferenceEdition")
+            ]
+            if not later:
+                continue
+            thing = later[0]
+        if kind.startswith("founding"):
+            end = _list_end(text, match.end())
+        else:
+            stop = _CLAUSE_END.search(text, match.end())
+            end = stop.start() if stop else len(text)
+        if index + 1 < len(passive):
+            end = min(end, passive[index + 1].start())
         for agent in _agents(article, match.end(), end):
             yield _role(article, agent, kind, thing, match, 0.85)
     for match in _ACTIVE_RE.finditer(text):
@@ -116,9 +139,11 @@ def _kind(match: re.Match[str], table: list[tuple[str, str]], letter: str) -> st
     return table[index][1]
 
 
-def _next_paragraph(text: str, position: int) -> int:
-    """The end of a list that follows ``position``: the first full stop or blank paragraph."""
-    stop = re.compile(r"\.(?:\s|$)|\n").search(text, position)
+def _list_end(text: str, position: int) -> int:
+    """The end of a list that follows ``position`` (after a colon and line breaks)."""
+    lead = re.compile(r"[\s:]*").match(text, position)
+    begin = lead.end() if lead else position
+    stop = re.compile(r"\.(?:\s|$)|\n").search(text, begin)
     return stop.start() if stop else len(text)
 
 
@@ -128,6 +153,11 @@ def _thing_before(article: Article, position: int, start: int) -> Mention | Enti
     if things:
         return things[-1]
     before = article.norm.text[start:position].lower()
+    if re.match(r"\s*(?:it|this|they)\b", before) and start > 0:
+        previous, _ = article.norm.sentence(start - 2)
+        earlier = [m for m in article.mentions_in(previous, start) if m.entity.is_a(*_THING)]
+        if earlier and not earlier[-1].entity.is_a("ConferenceEdition"):
+            return earlier[-1]
     if re.search(r"\b(?:conference|event|it)\b", before):
         return article.main_edition()
     return None
@@ -155,7 +185,13 @@ def _speech_event(
 ) -> Mention | Entity | None:
     sentence = article.norm.text[start:end].lower()
     edition = article.main_edition()
-    if re.search(r"\bopening (?:session|ceremony)\b", sentence) and edition is not None:
+    opening = re.search(r"\bopening (?:session|ceremony)\b", sentence)
+    if (
+        opening
+        and edition is not None
+        and match.re.groupindex
+        and _kind(match, _SPEECH, "s") == "speaker"
+    ):
         opening = article.known.entities.get(edition.iri + "-opening")
         if opening is not None:
             return opening

@@ -47,7 +47,7 @@ def validate(
     corpus: CorpusOpt = None,
     engine: EngineOpt = "oxigraph",
     cache_dir: CacheDirOpt = None,
-    data_dir: DataDirOpt = None,  # noqa: ARG001  (its callback selects the folder)
+    data_dir: DataDirOpt = None,  # its callback selects the folder
 ) -> None:
     """Check the graph against the SHACL shapes and the integrity rules of the data model.
 

@@ -165,7 +165,7 @@ def answer_keys(target: Path, text: str, all_files: Sequence[Path]) -> dict[str,
                 out["date"].add(("date", t.object.value))
             if t.predicate.value in {p["gso"] + "theme", p["gso"] + "talkTitle"}:
                 out["title"].add(("title", _title(t.object.value)))
-    for node, props in by_subject.items():
+    for props in by_subject.values():
         types = set(props.get(p["rdf"] + "type", []))
         if p["gso"] + "Quantity" in types:
             out["figure"].update(("figure", v) for v in props.get(p["schema"] + "value", []))

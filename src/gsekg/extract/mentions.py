@@ -207,12 +207,11 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
         if any(start < e and s < end for s, e in occupied):
             continue
         occupied.append((start, end))
-        entity, name, kind = owners[0]
-        surface = text[start:end]
-        mention = Mention(entity, start, end, surface, kind)
-        chosen.append(
-            (mention, _mention_claim(article, mention, 0.95 if kind != "hiddenLabel" else 0.7))
-        )
+        entity, _, kind = owners[0]
+        mention = Mention(entity, start, end, text[start:end], kind)
+        confidence = 0.95 if kind != "hiddenLabel" else 0.7
+        chosen.append((mention, _mention_claim(article, mention, confidence)))
+        chosen += _nested(article, hits, start, end, entity)
     return chosen
 
 

@@ -23,6 +23,9 @@ XSD = PREFIXES["xsd"]
 CLAIM_CLASS = ox.NamedNode(GSO + "Claim")
 DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
 SELECTOR = ox.NamedNode(OA + "hasSelector")
+EVIDENCE = ox.NamedNode(GSO + "evidence")
+HAS_SOURCE = ox.NamedNode(OA + "hasSource")
+RANK = ox.NamedNode(GSO + "rank")
 START = ox.NamedNode(OA + "start")
 END = ox.NamedNode(OA + "end")
 
@@ -81,6 +84,7 @@ class Claim:
     spans: list[tuple[int, int]] = field(default_factory=list)
     triples: list[ox.Triple] = field(default_factory=list)
     sources_declared: int = 0
+    ranks: list[str] = field(default_factory=list)
 
 
 def source_files() -> list[Path]:
@@ -114,9 +118,12 @@ def claims_of(path: Path) -> dict[str, Claim]:
             name = quad.graph_name.value
             claims.setdefault(name, Claim(name)).triples.append(quad.triple)
     selectors: dict[ox.BlankNode | ox.NamedNode, dict[str, int]] = defaultdict(dict)
+    selector_of: dict[object, object] = {}
     for quad in quads:
         if isinstance(quad.graph_name, ox.DefaultGraph) and quad.predicate in (START, END):
             selectors[quad.subject][quad.predicate.value] = int(quad.object.value)
+        elif isinstance(quad.graph_name, ox.DefaultGraph) and quad.predicate == SELECTOR:
+            selector_of[quad.subject] = quad.object
     for quad in quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph) or not isinstance(
             quad.subject, ox.NamedNode
@@ -126,8 +133,10 @@ def claims_of(path: Path) -> dict[str, Claim]:
         if quad.predicate == DERIVED:
             claim.source = quad.object.value
             claim.sources_declared += 1
-        elif quad.predicate == SELECTOR:
-            span = selectors.get(quad.object, {})
+        elif quad.predicate == RANK:
+            claim.ranks.append(quad.object.value)
+        elif quad.predicate == EVIDENCE:
+            span = selectors.get(selector_of.get(quad.object), {})  # type: ignore[arg-type]
             claim.spans.append((span.get(OA + "start", -1), span.get(OA + "end", -1)))
     return claims
 

@@ -10,7 +10,10 @@ from kgdata import (
     CLAIM_CLASS,
     DERIVED,
     END,
+    EVIDENCE,
+    HAS_SOURCE,
     OWN_WORDS,
+    RANK,
     RDF_TYPE,
     SELECTOR,
     START,
@@ -30,7 +33,26 @@ from kgdata import (
 from renderings import date_parts, duration_forms, number_forms, ordinal_forms
 
 SOURCE_IDS = {path.stem for path in source_files()}
-PROVENANCE_PREDICATES = {RDF_TYPE, DERIVED, SELECTOR, START, END}
+PROVENANCE_PREDICATES = {
+    RDF_TYPE,
+    DERIVED,
+    RANK,
+    EVIDENCE,
+    HAS_SOURCE,
+    SELECTOR,
+    START,
+    END,
+    *(
+        ox.NamedNode(PREFIXES[prefix] + name)
+        for prefix, name in (
+            ("gso", "rankReason"),
+            ("gso", "statedBy"),
+            ("gso", "deliveredBy"),
+            ("skos", "editorialNote"),
+        )
+    ),
+}
+RANKS = {GSO + name for name in ("PreferredRank", "NormalRank", "DeprecatedRank")}
 
 
 def claim_id(claim: Claim) -> str:
@@ -55,10 +77,11 @@ def test_outside_claims_only_provenance(path: object) -> None:
     """A source file holds claim graphs and, in its default graph, only their provenance."""
     quads = load_quads(path)  # type: ignore[arg-type]
     claim_iris = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    evidence = {q.object for q in quads if q.predicate == EVIDENCE}
     selectors = {q.object for q in quads if q.predicate == SELECTOR}
     for quad in quads:
         if isinstance(quad.graph_name, ox.DefaultGraph):
-            assert quad.subject in claim_iris | selectors, f"stray triple {quad}"
+            assert quad.subject in claim_iris | evidence | selectors, f"stray triple {quad}"
             assert quad.predicate in PROVENANCE_PREDICATES, f"stray triple {quad}"
 
 
@@ -67,7 +90,8 @@ def test_claim_has_provenance(claim: Claim) -> None:
     assert claim.triples, "a claim graph states at least one triple"
     assert claim.sources_declared == 1, "exactly one prov:wasDerivedFrom"
     assert claim.source is not None and claim.source.removeprefix(SRC) in SOURCE_IDS
-    assert claim.spans, "at least one oa:hasSelector"
+    assert claim.spans, "at least one gso:evidence with its oa:hasSelector"
+    assert len(claim.ranks) == 1 and claim.ranks[0] in RANKS, "exactly one gso:rank"
     for start, end in claim.spans:
         assert 0 <= start < end, f"bad span {start}-{end}"
     assert claim.iri.rsplit("/", 1)[-1][:3] == claim.source.removeprefix(SRC)[:3], (

@@ -60,7 +60,7 @@ def test_each_broken_rule_is_reported(runner: CliRunner, corpus: Path) -> None:
         "claim:000-two-sources",
         "has 2 sources (prov:wasDerivedFrom); exactly one is needed",
     ) in claims
-    assert ("claim:000-no-selector", "has no selector (oa:hasSelector)") in claims
+    assert ("claim:000-no-selector", "has no evidence (gso:evidence)") in claims
     assert ("claim:000-backwards", "span 50-10 is not 0 <= start < end") in claims
     assert ("claim:000-empty", "the claim graph is empty") in claims
     assert any(focus == "claim:000-past-the-end" and "ends after" in m for focus, m in claims)
@@ -114,5 +114,5 @@ def test_piped_text_report_is_tab_separated_without_boxes(runner: CliRunner, cor
     lines = out.splitlines()
     assert lines[0] == "severity\tcheck\tfocus\tpath\tmessage"
     assert "violation\tclaim\tclaim:000-empty\t\tthe claim graph is empty" in lines
-    assert lines[-1].startswith("does not conform: 15 violations")
+    assert lines[-1].startswith("does not conform: 22 violations")
     assert not any(box in out for box in "┏━┃│└")

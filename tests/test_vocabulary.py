@@ -27,9 +27,14 @@ from gsekg.store import build_in_memory
 Types = Mapping[str, set[str]]
 """rdf:type values (IRIs) by entity IRI."""
 
-ALLOWED_NAMESPACES = tuple(
-    PREFIXES[p]
-    for p in ("schema", "org", "prov", "oa", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd", "time")
+SPDX = "http://spdx.org/rdf/terms#"
+ALLOWED_NAMESPACES = (
+    *(
+        PREFIXES[p]
+        for p in ("schema", "org", "prov", "oa", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd")
+    ),
+    PREFIXES["time"],
+    SPDX,
 )
 """Reused vocabularies the data may draw terms from."""
 

@@ -7,7 +7,13 @@ Steps (see docs/model.md):
 2. the CONSTRUCT rules in ``ontology/rules/*.rq`` run on the default graph and their triples
    are added to it;
 3. inference adds the entailed triples to the default graph only, then rules and inference
-   alternate until neither adds anything.
+   alternate until neither adds anything;
+4. when some claim is not of normal rank, the *best view* is built beside it, in the named
+   graph :data:`gsekg.namespaces.BEST_VIEW`: the default graph's own triples (ontology,
+   registry, provenance) and, for each subject and property the claims state, the triples
+   of the preferred claims if there are any, else of the normal ones (deprecated never);
+   rules and inference then run on it as on the default graph. When every claim is normal
+   the best view is the union and no graph is built.
 
 Inference: up to :data:`OWLRL_LIMIT` default-graph triples it is owlrl's OWL-RL closure (which
 gives subclass, subproperty, equivalence and inverse closure), without its trivial output.
@@ -26,11 +32,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, Quad, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 
 from gsekg.errors import InputError
 from gsekg.loader import parse_file, unreadable
-from gsekg.namespaces import PREFIXES
+from gsekg.namespaces import BEST_VIEW, PREFIXES
+
+Graph = DefaultGraph | NamedNode
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read so far, total bytes) while files are loaded."""
@@ -83,6 +91,23 @@ RDFS_LITE = (
 )
 """RDFS-lite: class and property hierarchies (with equivalences) and inverses, in one pass."""
 
+RANKED = "ASK { ?claim gso:rank ?rank . FILTER(?rank != gso:NormalRank) }"
+BEST = (
+    f"""INSERT {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }} WHERE {{
+        ?s ?p ?o . FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}""",
+    f"""INSERT {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }} WHERE {{
+        GRAPH ?g {{ ?s ?p ?o }}
+        OPTIONAL {{ ?g gso:rank ?rank }}
+        FILTER(!BOUND(?rank) || ?rank != gso:DeprecatedRank)
+        FILTER NOT EXISTS {{
+            GRAPH ?h {{ ?s ?p ?other }}
+            ?h gso:rank gso:PreferredRank .
+            FILTER(!BOUND(?rank) || ?rank != gso:PreferredRank)
+        }}
+    }}""",
+)
+"""The best view from the claims: non-claim triples, then the best-ranked claims' triples."""
+
 
 @dataclass
 class BuildStats:
@@ -125,18 +150,24 @@ def build(
     files = list(files)
     stats = BuildStats(files=len(files))
     load(store, files, progress=progress, bulk=bulk)
+    views: list[Graph] = [DefaultGraph()]
+    if store.query(RANKED, prefixes=PREFIXES):
+        for update in BEST:
+            store.update(update, prefixes=PREFIXES)
+        views.append(NamedNode(BEST_VIEW))
     if inference:
         rule_texts = [_read_rule(path) for path in rules]
-        stats.rule_triples = apply_rules(store, rule_texts)
-        for _ in range(MAX_ROUNDS):
-            added = infer(store, stats)
-            stats.inferred_triples += added
-            if not added:
-                break
-            more = apply_rules(store, rule_texts)
-            stats.rule_triples += more
-            if not more:
-                break
+        for view in views:
+            stats.rule_triples += apply_rules(store, rule_texts, view)
+            for _ in range(MAX_ROUNDS):
+                added = infer(store, stats, view)
+                stats.inferred_triples += added
+                if not added:
+                    break
+                more = apply_rules(store, rule_texts, view)
+                stats.rule_triples += more
+                if not more:
+                    break
     stats.named_graphs = sum(1 for _ in store.named_graphs())
     stats.quads = len(store)
     stats.seconds = round(time.perf_counter() - started, 3)
@@ -170,13 +201,13 @@ def _with_simple_view(quads: Iterator[Quad]) -> Iterator[Quad]:
             yield Quad(quad.subject, quad.predicate, quad.object, default)
 
 
-def apply_rules(store: Store, rules: list[str]) -> int:
-    """Run each CONSTRUCT rule on the default graph and add its new triples there."""
-    default = DefaultGraph()
+def apply_rules(store: Store, rules: list[str], graph: Graph | None = None) -> int:
+    """Run each CONSTRUCT rule on ``graph`` (the default graph) and add its new triples there."""
+    default = graph if graph is not None else DefaultGraph()
     added = 0
     for rule in rules:
         try:
-            triples = list(store.query(rule, prefixes=PREFIXES))  # type: ignore[arg-type]
+            triples = list(store.query(rule, prefixes=PREFIXES, default_graph=default))  # type: ignore[arg-type]
         except SyntaxError as error:
             raise InputError(f"rule: {error}") from None
         new = [
@@ -189,33 +220,35 @@ def apply_rules(store: Store, rules: list[str]) -> int:
     return added
 
 
-def infer(store: Store, stats: BuildStats) -> int:
-    """Add the non-trivial entailments of the default graph to it; return how many.
+def infer(store: Store, stats: BuildStats, graph: Graph | None = None) -> int:
+    """Add the non-trivial entailments of ``graph`` (the default graph) to it; return how many.
 
     Which inference runs depends on the store's size (all quads: a cheap upper bound of
     the default graph's size).
     """
+    target = graph if graph is not None else DefaultGraph()
     if len(store) > OWLRL_LIMIT:
         stats.inference = "rdfs-lite"
-        return _rdfs_lite(store)
+        return _rdfs_lite(store, target)
     stats.inference = "owl-rl"
-    return _owlrl(store, stats)
+    return _owlrl(store, stats, target)
 
 
-def _rdfs_lite(store: Store) -> int:
-    before = len(store)  # the updates only add to the default graph
+def _rdfs_lite(store: Store, graph: Graph) -> int:
+    before = len(store)  # the updates only add to ``graph``
+    scope = f"WITH <{graph.value}> " if isinstance(graph, NamedNode) else ""
     for update in RDFS_LITE:
-        store.update(update, prefixes=PREFIXES)
+        store.update(scope + update, prefixes=PREFIXES)
     return len(store) - before
 
 
-def _owlrl(store: Store, stats: BuildStats) -> int:
+def _owlrl(store: Store, stats: BuildStats, target: Graph) -> int:
     import owlrl
     import rdflib
 
     from gsekg.bridge import from_rdflib, to_rdflib_graph
 
-    graph = to_rdflib_graph(store.quads_for_pattern(None, None, None, DefaultGraph()))
+    graph = to_rdflib_graph(store.quads_for_pattern(None, None, None, target))
     original = set(graph)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
@@ -226,14 +259,13 @@ def _owlrl(store: Store, stats: BuildStats) -> int:
             (None, rdflib.RDF.type, rdflib.URIRef(_OWLRL_ERROR + "ErrorMessage"))
         )
     )
-    default = DefaultGraph()
     new = []
     for s, p, o in set(graph) - original:
         if isinstance(s, rdflib.Literal) or not isinstance(p, rdflib.URIRef):
             continue
         if _is_trivial(str(s), str(p), o):
             continue
-        new.append(Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), default))  # type: ignore[arg-type]
+        new.append(Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), target))  # type: ignore[arg-type]
     store.extend(new)
     return len(new)
 

@@ -32,7 +32,7 @@ from pyoxigraph import Literal as RdfLiteral
 from gsekg import guard
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
-from gsekg.namespaces import PREFIXES
+from gsekg.namespaces import BEST_VIEW, PREFIXES, VIEWS
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
@@ -148,8 +148,12 @@ class OxigraphEngine(Engine):
 
     name = "oxigraph"
 
-    def __init__(self, store: Store, *, location: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, *, location: Path | None = None, default_graph: NamedNode | None = None
+    ) -> None:
         self._store: Store | None = store
+        self._default_graph = default_graph
+        """The named graph queries read as their default graph (a view), if not the default."""
         self._private = location is None
         self.location = location
         """The cached store folder, or ``None`` when the store lives in memory."""
@@ -170,13 +174,14 @@ class OxigraphEngine(Engine):
     ) -> QueryResult:
         bindings = {Variable(k.lstrip("?$")): term for k, term in substitutions.items()}
         store = self.store
+        view = self._default_graph
 
         def run() -> QueryResult:
             try:
-                return _evaluate(store, sparql, bindings)
+                return _evaluate(store, sparql, bindings, view)
             except _NotProjectedError:
                 # pyoxigraph substitutes only projected variables; bind the others with VALUES
-                return _evaluate(store, guard.with_values(sparql, substitutions), {})
+                return _evaluate(store, guard.with_values(sparql, substitutions), {}, view)
 
         return guard.run_with_timeout(run, timeout)
 
@@ -207,9 +212,13 @@ class OxigraphEngine(Engine):
         self._store = None
 
 
-def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
+def _evaluate(
+    store: Store, sparql: str, bindings: dict[Variable, Term], view: NamedNode | None = None
+) -> QueryResult:
     try:
-        answer = store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
+        answer = store.query(
+            sparql, prefixes=PREFIXES, substitutions=bindings or None, default_graph=view
+        )
         return QueryResult.of(answer)
     except SyntaxError as error:
         raise syntax_error("query", error, sparql) from None
@@ -230,10 +239,14 @@ class RdflibEngine(Engine):
 
     name = "rdflib"
 
-    def __init__(self, quads: Iterable[Quad]) -> None:
+    def __init__(self, quads: Iterable[Quad], *, view: NamedNode | None = None) -> None:
+        """Hold ``quads``; with ``view``, that named graph is the default graph queries read."""
         from gsekg.bridge import to_rdflib_dataset
 
-        self._dataset = to_rdflib_dataset(quads)
+        if view is None:
+            self._dataset = to_rdflib_dataset(quads)
+        else:
+            self._dataset = to_rdflib_dataset(_as_default(quads, view), default_union=False)
 
     def _evaluate(
         self,
@@ -366,6 +379,15 @@ def check_syntax(sparql: str) -> None:
         raise syntax_error("query", error, sparql) from None
 
 
+def _as_default(quads: Iterable[Quad], view: NamedNode) -> Iterator[Quad]:
+    """The quads with ``view``'s triples as the default graph, the other named graphs kept."""
+    for quad in quads:
+        if quad.graph_name == view:
+            yield Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())
+        elif not isinstance(quad.graph_name, DefaultGraph):
+            yield quad
+
+
 def open_engine(
     *,
     engine: str = "oxigraph",
@@ -375,6 +397,7 @@ def open_engine(
     endpoint: str | None = None,
     cache_dir: str | Path | None = None,
     progress: Progress | None = None,
+    view: str = "union",
 ) -> Engine:
     """Open the graph: the bundled files and/or ``data``, or a remote ``endpoint``.
 
@@ -386,8 +409,14 @@ def open_engine(
         endpoint: query this SPARQL endpoint instead (``engine``, ``data`` etc. are ignored).
         cache_dir: where the on-disk stores are cached (see :func:`gsekg.store.cache_root`).
         progress: a hook told how many bytes were read when the store has to be built.
+        view: ``union`` (every claim; the default graph) or ``best`` (the best-ranked claims,
+            see docs/model.md): which graph queries read as their default graph.
     """
+    if view not in VIEWS:
+        raise InputError(f"unknown view {view!r} (choose from: {', '.join(VIEWS)})")
     if endpoint:
+        if view != "union":
+            raise InputError("--view best needs a local graph, not --endpoint")
         from gsekg.endpoint import Client
 
         return EndpointEngine(Client(endpoint))
@@ -400,9 +429,11 @@ def open_engine(
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         progress=progress,
     )
+    best = NamedNode(BEST_VIEW)
+    chosen = best if view == "best" and opened.store.contains_named_graph(best) else None
     if engine == "rdflib":
-        return RdflibEngine(opened.store)
-    return OxigraphEngine(opened.store, location=opened.path)
+        return RdflibEngine(opened.store, view=chosen)
+    return OxigraphEngine(opened.store, location=opened.path, default_graph=chosen)
 
 
 def inputs(

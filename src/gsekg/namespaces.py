@@ -8,6 +8,9 @@ GSO = BASE + "ontology#"
 ROLES = BASE + "roles/"
 CLAIM = BASE + "claim/"
 SRC = BASE + "source/"
+BEST_VIEW = BASE + "view/best"
+"""The named graph of the best view (see docs/model.md); absent when every claim is normal."""
+VIEWS = ("union", "best")
 
 PREFIXES: dict[str, str] = {
     "gse": GSE,

@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from gsekg.engines import Term
 from gsekg.errors import InputError
-from gsekg.namespaces import PREFIXES, SRC
+from gsekg.namespaces import BEST_VIEW, PREFIXES, SRC
 from gsekg.render import display
 
 Span = tuple[int, int]
@@ -34,7 +34,9 @@ SUBCLASS_OF = node("rdfs:subClassOf")
 PREF_LABEL = node("skos:prefLabel")
 CLAIM_CLASS = node("gso:Claim")
 DERIVED_FROM = node("prov:wasDerivedFrom")
+EVIDENCE = node("gso:evidence")
 HAS_SELECTOR = node("oa:hasSelector")
+RANK = node("gso:rank")
 OA_START = node("oa:start")
 OA_END = node("oa:end")
 IDENTIFIER = node("dcterms:identifier")
@@ -64,6 +66,8 @@ class Claim:
     spans: tuple[Span, ...]
     typed: bool
     """Whether the graph is declared ``a gso:Claim``."""
+    rank: NamedNode | None = None
+    """``gso:PreferredRank``, ``gso:NormalRank`` or ``gso:DeprecatedRank`` (when stated)."""
 
 
 class Snapshot:
@@ -96,10 +100,13 @@ class Snapshot:
 
     @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> Snapshot:
-        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file)."""
+        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file); views are left out."""
         default: set[Triple] = set()
         graphs: dict[NamedNode | BlankNode, set[Triple]] = defaultdict(set)
+        best = NamedNode(BEST_VIEW)
         for quad in quads:
+            if quad.graph_name == best:
+                continue
             if isinstance(quad.graph_name, DefaultGraph):
                 default.add(quad.triple)
             else:
@@ -117,7 +124,8 @@ class Snapshot:
     def _claim(self, name: NamedNode | BlankNode) -> Claim:
         sources = tuple(o for o in self.objects(name, DERIVED_FROM) if isinstance(o, NamedNode))
         spans = []
-        for selector in self.objects(name, HAS_SELECTOR):
+        selectors = [s for e in self.objects(name, EVIDENCE) for s in self.objects(e, HAS_SELECTOR)]
+        for selector in selectors:
             start, end = self.integer(selector, OA_START), self.integer(selector, OA_END)
             if start is not None and end is not None:
                 spans.append((start, end))
@@ -127,6 +135,7 @@ class Snapshot:
             sources=sources,
             spans=tuple(sorted(spans)),
             typed=Triple(name, RDF_TYPE, CLAIM_CLASS) in self.facts,
+            rank=next((r for r in self.objects(name, RANK) if isinstance(r, NamedNode)), None),
         )
 
     def objects(self, subject: Term, predicate: NamedNode) -> list[Term]:

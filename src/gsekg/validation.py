@@ -1,39 +1,57 @@
-"""Validation: the SHACL shapes, and integrity checks that shapes cannot express.
+"""Validation of the asserted data, before any rule or inference runs.
 
-SHACL (pyshacl) runs on the simple view: the default graph as the engine built
-it, which already holds the ontology and the inferred triples, so pyshacl gets
-no ``ont_graph`` and no inference of its own (mixing the ontology in again
-costs minutes in pyshacl's cloning and adds nothing). The integrity checks look
-at the claims themselves:
+The files are read as they are (claim graphs, claim provenance, the entity registry and the
+ontology); nothing is inferred, so an ``rdfs:range`` cannot retype a wrong value into a
+right one. The checks, in order:
 
+- ``literal``: every typed literal of a checked XSD datatype is well formed (an ill-formed
+  ``"2023-02-30"^^xsd:date`` is a violation naming its file and claim, and is left out of
+  the other checks);
+- ``term``: every IRI in the ``gso:`` and ``roles:`` namespaces is declared by the ontology
+  (``rdfs:isDefinedBy`` the ontology);
+- ``shacl``: the shapes, in two passes. Cardinalities (``sh:maxCount``), comparisons
+  between values (``sh:lessThanOrEquals``), one label per language and the SPARQL
+  constraints hold *per source*: each source's claims are checked on their own (with the
+  registry, the provenance and every asserted type), so a second source may give another
+  start date or figure. Everything else (``sh:minCount`` above all) is checked on the
+  union of all claims. The ontology's class hierarchy is in the data, so ``sh:class``
+  reaches subclasses without inference;
 - ``entity``: every ``gse:`` entity has a type in ``gso:``/``schema:``/``org:`` and a
   ``skos:prefLabel`` (n-ary nodes and claims are exempt);
-- ``claim``: every claim graph is non-empty, has exactly one source, and one or
-  more selectors with ``0 <= start < end <= len(article)`` (the bound is checked
-  when the corpus is available);
+- ``claim``: every claim graph is non-empty, has exactly one source, exactly one rank and
+  one or more evidence spans whose ``oa:hasSource`` is that source, with
+  ``0 <= start < end <= len(article)``;
+- ``source``: with a corpus, each article's SHA-256 is compared with its source record
+  first; the spans of an article whose checksum differs are not checked;
 - ``named-graph``: every named graph is a declared ``gso:Claim``;
-- ``registry``: every ``gse:`` IRI a claim uses is declared in the entity
-  registry (a ``skos:prefLabel`` outside the claims) or is an n-ary node typed in a claim.
+- ``registry``: every ``gse:`` IRI a claim uses is declared in the entity registry (a
+  ``skos:prefLabel`` outside the claims) or is an n-ary node typed in a claim.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from gsekg.engines import Term
 from gsekg.errors import InputError
-from gsekg.namespaces import GSE, PREFIXES
+from gsekg.namespaces import GSE, GSO, PREFIXES, ROLES
 from gsekg.provenance import (
+    EVIDENCE,
     HAS_SELECTOR,
     NARY_CLASSES,
     OA_END,
     OA_START,
     PREF_LABEL,
+    RANK,
     RDF_TYPE,
     Claim,
     Snapshot,
@@ -43,6 +61,7 @@ from gsekg.provenance import (
 from gsekg.render import display
 
 SEVERITIES = ("violation", "warning", "info")
+HAS_SOURCE = NamedNode(PREFIXES["oa"] + "hasSource")
 _ENTITY_NAMESPACES = tuple(PREFIXES[p] for p in ("gso", "schema", "org"))
 
 
@@ -92,34 +111,188 @@ class Report:
         }
 
 
-def validate(
-    snapshot: Snapshot,
-    *,
-    shapes: Path | None,
-    corpus: Path | None = None,
+def validate_files(
+    files: Iterable[Path], *, shapes: Path | None, corpus: Path | None = None
 ) -> Report:
-    """Run the SHACL shapes (when given) and the integrity checks on ``snapshot``."""
-    findings = shacl_findings(snapshot, shapes) if shapes is not None else []
+    """Validate the asserted data of ``files`` (ontology and data) before any inference.
+
+    Raises:
+        InputError: a file cannot be read or parsed, or the shapes cannot be read.
+    """
+    from gsekg.loader import parse_file
+
+    quads: list[Quad] = []
+    findings: list[Finding] = []
+    for path in files:
+        for quad in parse_file(path):
+            problem = _literal_problem(quad, path)
+            if problem is None:
+                quads.append(quad)
+            else:
+                findings.append(problem)
+    snapshot = Snapshot.from_quads(quads)
+    findings += term_findings(snapshot)
+    if shapes is not None:
+        findings += shacl_findings(snapshot, shapes)
     findings += integrity_findings(snapshot, corpus)
+    return _report(findings)
+
+
+def validate(snapshot: Snapshot, *, shapes: Path | None, corpus: Path | None = None) -> Report:
+    """Run the term checks, the SHACL shapes (when given) and the integrity checks."""
+    findings = term_findings(snapshot)
+    if shapes is not None:
+        findings += shacl_findings(snapshot, shapes)
+    findings += integrity_findings(snapshot, corpus)
+    return _report(findings)
+
+
+def _report(findings: list[Finding]) -> Report:
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f.severity], f.check, f.focus, f.path, f.message))
-    return Report(findings)
+    unique = sorted(
+        set(findings), key=lambda f: (order[f.severity], f.check, f.focus, f.path, f.message)
+    )
+    return Report(unique)
+
+
+# --- literals -------------------------------------------------------------------------------
+
+_XSD = PREFIXES["xsd"]
+_ZONE = r"(Z|[+-]\d\d:\d\d)?"
+_LEXICAL: dict[str, re.Pattern[str]] = {
+    "date": re.compile(rf"-?(\d{{4,}})-(\d\d)-(\d\d){_ZONE}"),
+    "dateTime": re.compile(rf"-?(\d{{4,}})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d(\.\d+)?{_ZONE}"),
+    "gYear": re.compile(rf"-?\d{{4,}}{_ZONE}"),
+    "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_ZONE}"),
+    "integer": re.compile(r"[+-]?\d+"),
+    "nonNegativeInteger": re.compile(r"\+?\d+"),
+    "positiveInteger": re.compile(r"\+?0*[1-9]\d*"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "boolean": re.compile(r"true|false|1|0"),
+    "duration": re.compile(
+        r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+    ),
+}
+
+
+def well_formed(literal: Literal) -> bool:
+    """Whether a literal of a checked XSD datatype has a valid lexical form (others pass)."""
+    kind = literal.datatype.value.removeprefix(_XSD)
+    pattern = _LEXICAL.get(kind) if literal.datatype.value.startswith(_XSD) else None
+    if pattern is None:
+        return True
+    match = pattern.fullmatch(literal.value)
+    if match is None:
+        return False
+    if kind in {"date", "dateTime"}:
+        try:
+            date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return False
+    return True
+
+
+def _literal_problem(quad: Quad, path: Path) -> Finding | None:
+    value = quad.object
+    if not isinstance(value, Literal) or well_formed(value):
+        return None
+    graph = quad.graph_name
+    where = "default graph" if isinstance(graph, DefaultGraph) else display(graph)
+    datatype = display(value.datatype)
+    return Finding(
+        "violation",
+        "literal",
+        where,
+        f'{path.name}: {where}: ill-formed {datatype} literal "{value.value}" '
+        f"({display(quad.subject)} {display(quad.predicate)})",
+        display(quad.predicate),
+    )
+
+
+# --- terms ----------------------------------------------------------------------------------
+
+_ONTOLOGY = NamedNode(GSO.rstrip("#"))
+_IS_DEFINED_BY = NamedNode(PREFIXES["rdfs"] + "isDefinedBy")
+_OUR_TERMS = (GSO, ROLES)
+
+
+def term_findings(snapshot: Snapshot) -> list[Finding]:
+    """Every ``gso:``/``roles:`` IRI that is used but not declared by the ontology."""
+    declared = {
+        t.subject for t in snapshot.into.get(_ONTOLOGY, ()) if t.predicate == _IS_DEFINED_BY
+    }
+    used: dict[NamedNode, str] = {}
+    for triple in snapshot.facts:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, NamedNode) and term.value.startswith(_OUR_TERMS):
+                used.setdefault(term, display(triple.subject))
+    return [
+        Finding(
+            "violation",
+            "term",
+            display(term),
+            f"not declared by the ontology (used on {used[term]})",
+        )
+        for term in sorted(used, key=lambda n: n.value)
+        if term not in declared and term != _ONTOLOGY
+    ]
+
+
+_PER_SOURCE = ("maxCount", "lessThanOrEquals", "lessThan", "uniqueLang", "sparql")
+"""Constraints that hold within one source: checked per source, not on the union."""
 
 
 def shacl_findings(snapshot: Snapshot, shapes: Path) -> list[Finding]:
-    """The results of the SHACL shapes on the default graph of ``snapshot``.
+    """The results of the SHACL shapes on the asserted data of ``snapshot``.
+
+    Pass one checks the union of all claims and the default graph with the per-source
+    constraints (:data:`_PER_SOURCE`) left out; pass two checks each source's claims, with
+    the default graph and every asserted type, with ``sh:minCount`` left out.
 
     Raises:
         InputError: the shapes file cannot be read.
     """
+    import rdflib
+
+    sh = rdflib.Namespace(PREFIXES["sh"])
+    full = _read_shapes(shapes)
+    union_shapes = _without(full, [sh[name] for name in _PER_SOURCE])
+    source_shapes = _without(full, [sh.minCount])
+    findings = _shacl_run(snapshot.facts, union_shapes)
+    types = [t for t in snapshot.facts if t.predicate == RDF_TYPE]
+    for triples in _per_source(snapshot).values():
+        findings += _shacl_run([*snapshot.default, *types, *triples], source_shapes)
+    return findings
+
+
+def _per_source(snapshot: Snapshot) -> dict[str, set[Triple]]:
+    parts: dict[str, set[Triple]] = defaultdict(set)
+    for claim in snapshot.claims.values():
+        key = ",".join(sorted(s.value for s in claim.sources))
+        parts[key].update(claim.triples)
+    return parts
+
+
+def _without(shapes: Any, predicates: list[Any]) -> Any:
+    """A copy of a shapes graph without the constraints of ``predicates``."""
+    import rdflib
+
+    copy = rdflib.Graph()
+    for triple in shapes:
+        if triple[1] not in predicates:
+            copy.add(triple)
+    return copy
+
+
+def _shacl_run(triples: Iterable[Triple], shapes: Any) -> list[Finding]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
     from gsekg.bridge import to_rdflib_graph
 
     _, results, _ = shacl_validate(
-        to_rdflib_graph(snapshot.default),
-        shacl_graph=_read_shapes(shapes),
+        to_rdflib_graph(triples),
+        shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
         advanced=True,
@@ -160,6 +333,8 @@ def integrity_findings(snapshot: Snapshot, corpus: Path | None) -> list[Finding]
     """The integrity checks; the span bounds only when ``corpus`` is given."""
     findings = _entity_findings(snapshot) + _registry_findings(snapshot)
     texts: dict[NamedNode, str | None] = {}
+    if corpus is not None:
+        findings += _checksum_findings(snapshot, corpus, texts)
     for claim in snapshot.claims.values():
         findings += _claim_findings(snapshot, claim, corpus, texts)
     if corpus is None:
@@ -243,9 +418,21 @@ def _claim_findings(
         problem("the claim graph is empty")
     if len(claim.sources) != 1:
         problem(f"has {len(claim.sources)} sources (prov:wasDerivedFrom); exactly one is needed")
-    selectors = snapshot.objects(claim.iri, HAS_SELECTOR)
-    if not selectors:
-        problem("has no selector (oa:hasSelector)")
+    ranks = snapshot.objects(claim.iri, RANK)
+    if len(ranks) != 1:
+        problem(f"has {len(ranks)} ranks (gso:rank); exactly one is needed")
+    evidence = snapshot.objects(claim.iri, EVIDENCE)
+    if not evidence:
+        problem("has no evidence (gso:evidence)")
+    selectors = []
+    for item in evidence:
+        targets = snapshot.objects(item, HAS_SOURCE)
+        if len(claim.sources) == 1 and targets != list(claim.sources):
+            problem("an evidence's oa:hasSource is not the claim's source")
+        spans = snapshot.objects(item, HAS_SELECTOR)
+        if not spans:
+            problem("an evidence has no selector (oa:hasSelector)")
+        selectors += spans
     text = _article(snapshot, claim, corpus, texts, found)
     for selector in selectors:
         start, end = snapshot.integer(selector, OA_START), snapshot.integer(selector, OA_END)
@@ -256,6 +443,55 @@ def _claim_findings(
         elif text is not None and end > len(text):
             problem(f"span {start}-{end} ends after the article (length {len(text)})")
     return found
+
+
+_CHECKSUM = NamedNode("http://spdx.org/rdf/terms#checksum")
+_CHECKSUM_VALUE = NamedNode("http://spdx.org/rdf/terms#checksumValue")
+_SOURCE_ARTICLE = NamedNode(GSO + "SourceArticle")
+
+
+def _checksum_findings(
+    snapshot: Snapshot, corpus: Path, texts: dict[NamedNode, str | None]
+) -> list[Finding]:
+    """Each source's corpus file against the SHA-256 of its record, before any span.
+
+    A file whose checksum differs gets a violation and its text is set aside (``None`` in
+    ``texts``), so the spans of its claims are not checked against a different text.
+    """
+    findings = []
+    for source in snapshot.subjects(RDF_TYPE, _SOURCE_ARTICLE):
+        if not isinstance(source, NamedNode):
+            continue
+        expected = {
+            v.value
+            for c in snapshot.objects(source, _CHECKSUM)
+            for v in snapshot.objects(c, _CHECKSUM_VALUE)
+            if isinstance(v, Literal)
+        }
+        path = corpus_file(corpus, snapshot.source_id(source))
+        if not expected or not path.is_file():
+            continue  # a missing checksum is a shape violation; a missing file is noted later
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            findings.append(
+                Finding("violation", "source", display(source), f"{path.name}: {error.strerror}")
+            )
+            texts[source] = None
+            continue
+        if actual not in expected:
+            findings.append(
+                Finding(
+                    "violation",
+                    "source",
+                    display(source),
+                    f"corpus file {path.name} has SHA-256 {actual}, the source record says "
+                    f"{', '.join(sorted(expected))}: the article changed, so its spans are "
+                    "not checked",
+                )
+            )
+            texts[source] = None
+    return findings
 
 
 def _article(

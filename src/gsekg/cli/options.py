@@ -53,6 +53,14 @@ CacheDirOpt = Annotated[
         "--cache-dir", envvar="GSEKG_CACHE_DIR", help="Where the on-disk store is cached."
     ),
 ]
+ViewOpt = Annotated[
+    str,
+    typer.Option(
+        "--view",
+        help="Which graph queries read by default: union (every claim) or best (per subject "
+        "and property, the preferred claims if any, else the normal ones; never deprecated).",
+    ),
+]
 TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.001, help="Stop a query after this many seconds."),
@@ -116,6 +124,7 @@ class GraphOptions:
     engine: str = "oxigraph"
     endpoint: str | None = None
     cache_dir: Path | None = None
+    view: str = "union"
     data_dir: Path | None = None
 
     def open(self) -> Engine:
@@ -132,6 +141,7 @@ class GraphOptions:
                 endpoint=self.endpoint,
                 cache_dir=self.cache_dir,
                 progress=progress,
+                view=self.view,
             )
 
     @property
@@ -160,6 +170,7 @@ _GRAPH_OPTIONS = {
     "engine": EngineOpt,
     "endpoint": EndpointOpt,
     "cache_dir": CacheDirOpt,
+    "view": ViewOpt,
     "data_dir": DataDirOpt,
 }
 

@@ -9,14 +9,7 @@ from typing import Annotated
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import (
-    CacheDirOpt,
-    CorpusOpt,
-    DataDirOpt,
-    EngineOpt,
-    GraphOptions,
-    corpus_folder,
-)
+from gsekg.cli.options import CacheDirOpt, CorpusOpt, DataDirOpt, EngineOpt, corpus_folder
 from gsekg.cli.output import console, note, pick_format, print_json, print_table, print_tsv
 from gsekg.errors import ValidationError
 
@@ -40,6 +33,12 @@ def validate(
             "piped, then the verdict) or json.",
         ),
     ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data", "-d", help="Validate these RDF files or folders too (same as PATH)."
+        ),
+    ] = None,
     shapes: Annotated[
         Path | None,
         typer.Option("--shapes", help="SHACL shapes file (default: the bundled shapes)."),
@@ -49,23 +48,28 @@ def validate(
     cache_dir: CacheDirOpt = None,
     data_dir: DataDirOpt = None,  # its callback selects the folder
 ) -> None:
-    """Check the graph against the SHACL shapes and the integrity rules of the data model.
+    """Check the asserted data against the SHACL shapes and the integrity rules of the model.
 
-    The graph is built as for queries (simple view, rules, inference). Exit 0 when
-    it conforms (warnings allowed), 3 on violations, 1 on unreadable input.
+    The files are checked as written, before any rule or inference (cardinalities per
+    source); with a corpus, each article's checksum first, then every span. Exit 0 when it
+    conforms (warnings allowed), 3 on violations, 1 on unreadable input. ``--engine`` and
+    ``--cache-dir`` are accepted for compatibility and not needed.
     """
+    from gsekg.engines import inputs
+    from gsekg.loader import expand
     from gsekg.resources import SHAPES_FILE, ontology_dir, ontology_files
-    from gsekg.validation import validate as run
+    from gsekg.validation import validate_files
 
+    del engine, cache_dir  # validation reads the files, not a built store
     chosen = pick_format(fmt, ("text", "json"), "text")
     shapes_file = shapes or ontology_dir() / SHAPES_FILE
-    data = [*ontology_files(), *paths] if paths else None
-    snapshot = GraphOptions(data=data, engine=engine, cache_dir=cache_dir).snapshot()
+    given = [*(paths or []), *(data or [])]
+    files = [*ontology_files(), *expand(given)] if given else list(inputs(()).files)
     folder = corpus_folder(corpus, "spans are not checked against the articles")
     if not shapes_file.is_file():
         note(f"no shapes file {shapes_file}: only the integrity checks run")
-    report = run(
-        snapshot,
+    report = validate_files(
+        files,
         shapes=shapes_file if shapes_file.is_file() else None,
         corpus=folder,
     )

@@ -10,7 +10,17 @@ from importlib import import_module
 
 from gsekg.cli.app import app, main
 
-COMMAND_MODULES = ("query", "export", "describe", "validate", "stats", "network", "cache", "serve")
+COMMAND_MODULES = (
+    "query",
+    "export",
+    "describe",
+    "validate",
+    "stats",
+    "network",
+    "cache",
+    "serve",
+    "curate",
+)
 
 for _module in COMMAND_MODULES:
     import_module(f"gsekg.cli.{_module}")

@@ -61,7 +61,11 @@ def find_dates(article: Article) -> Iterator[Candidate]:
                 continue
             taken.append((match.start(), match.end()))
             values, stated, year_guessed = found
-            yield _candidate(article, rule, match, values, stated, year_guessed)
+            candidate = _candidate(article, rule, match, values, stated, year_guessed)
+            yield candidate
+            place = _place(article, match, candidate)
+            if place is not None:
+                yield place
 
 
 def _parse(
@@ -147,4 +151,38 @@ def _candidate(
         [(compact, predicate, value) for predicate, value in values],
         keys=[("date", value.split('"')[1]) for _, value in values],
         note="" if subject else "no event named near the date: relink before accepting",
+    )
+
+
+def _place(article: Article, match: re.Match[str], date: Candidate) -> Candidate | None:
+    """Where an edition dated in this sentence was held: "held … in Beijing"."""
+    subject = date.triples[0][0]
+    if not subject.startswith("gse:gse2") or subject == "gse:unlinked":
+        return None
+    start, end = article.norm.sentence(match.start())
+    text = article.norm.text
+    held = _HELD.search(text, start, end)
+    if held is None:
+        return None
+    cities = [
+        m
+        for m in article.mentions_in(held.end(), end)
+        if m.entity.is_a("City") and re.search(r"\b(?:in|at)\s*$", text[held.end() : m.start])
+    ]
+    if not cities:
+        return None
+    city = cities[0]
+    return Candidate(
+        "place",
+        "places.held-in",
+        date.confidence,
+        [
+            (
+                min(date.spans[0][0], article.span(held.start(), held.end())[0]),
+                article.span(city.start, city.end)[1],
+            )
+        ],
+        [city.surface, *(s for s in date.stated if len(s) > 9)],
+        [(subject, "schema:location", city.entity.compact)],
+        note=f"the edition dated in the same sentence ({subject})",
     )

@@ -80,10 +80,11 @@ def _counts(words: list[str]) -> str:
 def _candidate(
     article: Article, match: re.Match[str], value: int, qualifier: str, counts: str
 ) -> Candidate:
-    start, _ = article.norm.sentence(match.start())
+    start, end = article.norm.sentence(match.start())
     near = article.nearest(match.start(), *_EVENT)
     if near is None or near.start < start:
-        near = None
+        near = article.nearest(match.end("n"), *_EVENT, before=False)
+        near = near if near is not None and near.end <= end else None
     subject = near.entity if near else article.main_edition()
     confidence = 0.85 if near else 0.7 if subject else 0.5
     compact = subject.compact if subject else "gse:unlinked"

@@ -74,9 +74,10 @@ def test_curator_adds_an_article(runner: CliRunner, folders: tuple[Path, Path]) 
     assert ("gso:theme", "Learning Without Walls in the Digital Age") in facts
     assert all(r[4] == source for r in rows)
     passages = {r[1]: r[7] for r in rows}
-    assert "«" in passages["schema:startDate"] and "18 to 20 August 2021" in passages[
-        "schema:startDate"
-    ]
+    assert (
+        "«" in passages["schema:startDate"]
+        and "18 to 20 August 2021" in passages["schema:startDate"]
+    )
 
     roles = invoke(
         runner,

@@ -100,7 +100,7 @@ def load_draft(path: Path, corpus: Path) -> Draft:
     Raises:
         InputError: invalid TriG, a malformed candidate, or an article that changed since.
     """
-    from pyoxigraph import DefaultGraph, Literal
+    from pyoxigraph import DefaultGraph
 
     from gsekg.loader import parse_file
 
@@ -115,7 +115,9 @@ def load_draft(path: Path, corpus: Path) -> Draft:
         else:
             graphs[str(quad.graph_name)].append(quad)
     sources = {
-        str(o.value) for props in default.values() for o in props.get(_PROV + "wasDerivedFrom", [])
+        str(getattr(o, "value", o))
+        for props in default.values()
+        for o in props.get(_PROV + "wasDerivedFrom", [])
     }
     if len(sources) != 1:
         raise InputError(f"{path}: a draft cites exactly one source, not {len(sources)}")
@@ -141,7 +143,6 @@ def load_draft(path: Path, corpus: Path) -> Draft:
         claims.append(_claim(path, subject, props, default, graphs, text))
     if not claims:
         raise InputError(f"{path}: no gso:CandidateClaim in the draft")
-    del Literal
     return Draft(path, source_id, text, sorted(claims, key=lambda c: c.iri))
 
 
@@ -195,8 +196,9 @@ def _claim(
     new = []
     for entity in props.get(_GSO + "proposesEntity", []):
         e = default.get(str(entity), {})
-        cls = next((compact(t.value) for t in e.get(_RDF_TYPE, []) if hasattr(t, "value")), None)
-        label = next((str(v.value) for v in e.get(PREFIXES["skos"] + "prefLabel", [])), None)
+        cls = next((compact(str(getattr(t, "value", t))) for t in e.get(_RDF_TYPE, [])), None)
+        labels = e.get(PREFIXES["skos"] + "prefLabel", [])
+        label = next((str(getattr(v, "value", v)) for v in labels), None)
         if cls is None or label is None:
             raise InputError(f"{where}: proposed entity {entity} lacks a class or a label")
         new.append(NewEntity(str(getattr(entity, "value", entity)), cls, label))
@@ -281,7 +283,7 @@ class Existing:
                 isinstance(q.graph_name, DefaultGraph)
                 and q.predicate.value == _PROV + "wasDerivedFrom"
             ):
-                source_of[str(q.subject)] = q.object.value.removeprefix(SRC)
+                source_of[str(q.subject)] = str(getattr(q.object, "value", "")).removeprefix(SRC)
         values: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
         by_source: dict[str, set[Triple]] = defaultdict(set)
         entities: set[str] = set()

@@ -91,13 +91,13 @@ def registered(data_dir: Path) -> dict[str, Source]:
             s, p, o = quad.subject, quad.predicate.value, quad.object
             key = s.value if isinstance(s, NamedNode) else str(s)
             if p == PREFIXES["dcterms"] + "identifier" and key.startswith(SRC):
-                ids[key] = o.value
+                ids[key] = str(getattr(o, "value", o))
             elif p == _SPDX + "checksum":
-                checksums[key] = str(o) if not isinstance(o, NamedNode) else o.value
+                checksums[key] = o.value if isinstance(o, NamedNode) else str(o)
             elif p == _SPDX + "checksumValue" and isinstance(o, Literal):
                 values[str(s)] = o.value
     return {
-        source_id: Source(source_id, values.get(checksums.get(iri, ""), None))
+        source_id: Source(source_id, values.get(checksums.get(iri, "")))
         for iri, source_id in ids.items()
     }
 

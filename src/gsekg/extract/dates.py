@@ -110,9 +110,9 @@ def _parse(
 
 def _sentence_year(article: Article, position: int) -> str | None:
     start, end = article.norm.sentence(position)
-    years = re.findall(r"\b(20\d\d)\b", article.norm.text[start:end])
+    years = re.search(r"\b(20\d\d)\b", article.norm.text[start:end])
     if years:
-        return years[0]
+        return years.group(1)
     edition = article.main_edition()
     return edition.iri[-4:] if edition and edition.iri[-4:].isdigit() else None
 

@@ -124,6 +124,9 @@ def _edition(
     names = {normalise(n).lower() for n, _ in entity.names}
     if year_end is None and normalise(match.group()).lower() not in names:
         triples.append((entity.compact, "skos:altLabel", literal(match.group())))
+    keys: list[tuple[str, ...]] = [("mention", iri)]
+    if "Smart Education Conference" in match.group():
+        keys.append(("mention", GSE + "gse-series"))
     candidate = Candidate(
         "edition",
         rule,
@@ -132,12 +135,7 @@ def _edition(
         [match.group(), year],
         triples,
         new=[] if known else [NewEntity(iri, "gso:ConferenceEdition", label)],
-        keys=[("mention", iri)]
-        + (
-            [("mention", GSE + "gse-series")]
-            if "Smart Education Conference" in match.group()
-            else []
-        ),
+        keys=keys,
     )
     return mention, candidate
 

@@ -166,7 +166,7 @@ def _thing_before(article: Article, position: int, start: int) -> Mention | Enti
 def _agents(article: Article, start: int, end: int) -> list[Mention]:
     """The organisations and people named in ``[start, end)``, once each."""
     seen: set[str] = set()
-    out = []
+    out: list[Mention] = []
     text = article.norm.text
     for m in article.mentions_in(start, end):
         if m.entity.is_a(*_NOT_AGENT) or m.entity.iri in seen:
@@ -185,13 +185,8 @@ def _speech_event(
 ) -> Mention | Entity | None:
     sentence = article.norm.text[start:end].lower()
     edition = article.main_edition()
-    opening = re.search(r"\bopening (?:session|ceremony)\b", sentence)
-    if (
-        opening
-        and edition is not None
-        and match.re.groupindex
-        and _kind(match, _SPEECH, "s") == "speaker"
-    ):
+    said = re.search(r"\bopening (?:session|ceremony)\b", sentence)
+    if said and edition is not None and _kind(match, _SPEECH, "s") == "speaker":
         opening = article.known.entities.get(edition.iri + "-opening")
         if opening is not None:
             return opening

@@ -135,4 +135,6 @@ def slug(text: str, limit: int = 48) -> str:
         if len(out) + len(word) + 1 > limit:
             break
         out = f"{out}-{word}" if out else word
+    while out.rsplit("-", 1)[-1] in {"of", "for", "and", "the", "on", "in", "at"} and "-" in out:
+        out = out.rsplit("-", 1)[0]
     return out or "x"

@@ -22,7 +22,8 @@ _FIGURE = re.compile(
     rf"(?i:(?P<q>{'|'.join(sorted(_QUALIFIERS, key=len, reverse=True))})\s+)?"
     r"(?<![\w.,-])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
     rf"(?i:{'|'.join(_WORDS)}))(?![\w,.]\d)(?:\s+(?P<s>(?i:thousand|million|billion)))?(?P<pct>%)?"
-    r"(?P<unit>(?:\s+(?!(?:from|in|at|on|of|to|and|who|which|that|with)\b)[a-zA-Z][\w-]*){1,3})?"
+    r"(?P<unit>(?:\s+(?!(?:from|in|at|on|of|to|and|who|which|that|with|more|over|almost|nearly|"
+    r"than|less|fewer|under|above)\b)[a-zA-Z][\w-]*){1,3})?"
 )
 _STOP_UNITS = {"th", "st", "nd", "rd", "percent"}
 _EVENT = ("ConferenceEdition", "Forum", "Meeting", "Event", "Competition", "ProgrammeEdition")
@@ -31,7 +32,9 @@ _EVENT = ("ConferenceEdition", "Forum", "Meeting", "Event", "Competition", "Prog
 def find_figures(article: Article, dates: list[tuple[int, int]]) -> Iterator[Candidate]:
     """One candidate per figure outside ``dates`` (normalised spans already read as dates)."""
     text = article.norm.text
-    for match in _FIGURE.finditer(text):
+    position = 0
+    while (match := _FIGURE.search(text, position)) is not None:
+        position = match.end("n")
         start, end = match.span("n")
         if any(start < e and s < end for s, e in dates):
             continue

@@ -31,7 +31,7 @@ _ORG_WORDS = (
     "Laboratory|Association|Society|Department|Council|Foundation|Agency|Academy|"
     "College|Bureau|Commission|Alliance|Federation"
 )
-_CAP = r"(?:[A-Z][\w'.-]*|[A-Z]{2,}\d*)"
+_CAP = r"(?:[A-Z][\w'-]*|[A-Z]{2,}\d*)"
 _LINK = r"(?:of|for|and|the|on|in|&)"
 _ORG = re.compile(
     rf"(?:{_CAP}\s(?:{_LINK}\s){{0,2}}){{0,7}}(?:{_ORG_WORDS})\b"
@@ -311,9 +311,11 @@ def _new_entities(
             name = text[name_start : match.start()].strip()
             proposals.append((name_start, match.end(), name, _guess_class(name), match.group(1)))
     for match in _ORG.finditer(text):
-        name = match.group().strip()
+        name, start = match.group().strip(), match.start()
+        while name.split(" ", 1)[0] in {"The", "the", "A", "An"}:
+            name, start = name.split(" ", 1)[1], start + len(name.split(" ", 1)[0]) + 1
         if len(name.split()) >= 2:
-            proposals.append((match.start(), match.end(), name, _guess_class(name), None))
+            proposals.append((start, match.end(), name, _guess_class(name), None))
     out: list[tuple[Mention, Candidate]] = []
     occupied = list(taken)
     for match in _HONORIFIC.finditer(text):
@@ -355,7 +357,7 @@ def _new_entity(
 ) -> tuple[Mention, Candidate]:
     from rapidfuzz import fuzz, process
 
-    iri = "https://w3id.org/gsekg/id/" + slug(name)
+    iri = "https://w3id.org/gsekg/id/" + slug(name, 60)
     entity = Entity(iri, {cls.replace("gso:", "https://w3id.org/gsekg/ontology#")})
     entity.names.append((name, "prefLabel"))
     if acronym:

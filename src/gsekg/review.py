@@ -114,6 +114,12 @@ def load_draft(path: Path, corpus: Path) -> Draft:
             default[str(quad.subject)][quad.predicate.value].append(quad.object)
         else:
             graphs[str(quad.graph_name)].append(quad)
+    candidate_type = _GSO + "CandidateClaim"
+    if not any(
+        candidate_type in {str(getattr(t, "value", t)) for t in props.get(_RDF_TYPE, [])}
+        for props in default.values()
+    ):
+        raise InputError(f"{path}: no gso:CandidateClaim in the draft")
     sources = {
         str(getattr(o, "value", o))
         for props in default.values()
@@ -141,8 +147,6 @@ def load_draft(path: Path, corpus: Path) -> Draft:
         if _GSO + "CandidateClaim" not in types:
             continue
         claims.append(_claim(path, subject, props, default, graphs, text))
-    if not claims:
-        raise InputError(f"{path}: no gso:CandidateClaim in the draft")
     return Draft(path, source_id, text, sorted(claims, key=lambda c: c.iri))
 
 

@@ -161,6 +161,29 @@ def _literal_groups(literal: ox.Literal, predicate: str) -> list[set[str]]:
     return [{lexical}]
 
 
+def _edition_years() -> dict[str, str]:
+    """Each conference edition's year, from the claims."""
+    editions = {
+        iri for iri, types in registered_entities().items() if GSO + "ConferenceEdition" in types
+    }
+    return {
+        t.subject.value: t.object.value
+        for c in CLAIMS
+        for t in c.triples
+        if t.subject.value in editions and t.predicate.value == GSO + "year"
+    }
+
+
+EDITION_YEARS = _edition_years()
+
+
+def _edition_named(iri: str, evidence: str) -> bool:
+    """An edition is named by the series name (or GSE) and its year, as the articles do."""
+    year = EDITION_YEARS.get(iri)
+    series = ("global smart education", "gse")
+    return year is not None and year in evidence and any(s in evidence for s in series)
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("claim", CLAIMS, ids=claim_id)
 def test_evidence_names_what_the_claim_states(claim: Claim) -> None:
@@ -182,6 +205,8 @@ def test_evidence_names_what_the_claim_states(claim: Claim) -> None:
             if obj.value not in registered:
                 continue  # n-ary nodes, classes, concepts: their own facts carry evidence
             options = entity_names.get(obj.value, set())
+            if _edition_named(obj.value, evidence):
+                continue
             assert any(normalise(n) in evidence for n in options), (
                 f"{claim_id(claim)}: no name of {obj.value} in its evidence {evidence!r}; "
                 f"known names: {sorted(options)}"

@@ -208,8 +208,8 @@ def test_hierarchy_examples(ontology: Graph) -> None:
     assert (ROLES_NS["founding-partner"], SKOS.broader, ROLES_NS["founding-member"]) in ontology
     assert (ROLES_NS["keynote-speaker"], SKOS.broader, ROLES_NS.speaker) in ontology
     assert (GSO_NS.acronym, RDFS.subPropertyOf, SKOS.altLabel) in ontology
-    assert (GSO_NS.misspelling, RDFS.subPropertyOf, SKOS.altLabel) in ontology
-    assert (GSO_NS.underAuspicesOf, RDFS.subPropertyOf, ORG.subOrganizationOf) in ontology
+    assert (GSO_NS.misspelling, RDFS.subPropertyOf, SKOS.hiddenLabel) in ontology
+    assert (GSO_NS.underAuspicesOf, RDFS.subPropertyOf, ORG.linkedTo) in ontology
     assert (GSO_NS.Organisation, OWL.equivalentClass, ORG.Organization) in ontology
     assert (ORG.holds, OWL.inverseOf, ORG.heldBy) in ontology
     qualifiers = set(ontology.subjects(RDF.type, GSO_NS.QuantityQualifier))

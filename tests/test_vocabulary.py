@@ -89,8 +89,13 @@ KINDS = {
 }
 """Classes whose instances are mutually exclusive kinds of thing (with the mixes below)."""
 
-ALLOWED_MIXES = {frozenset({"event", "outcome"})}
-"""Competitions and programmes are outcomes that are also events or event series."""
+ALLOWED_MIXES = {
+    frozenset({"event", "outcome"}),
+    frozenset({"outcome", "activity"}),
+    frozenset({"event", "outcome", "activity"}),
+}
+"""Undertakings (initiatives, projects) are outcomes that are activities; competitions and
+programmes are undertakings that are also events or event series."""
 
 ENTITY_NAMESPACES = (GSE, CLAIM, SRC)
 RDF_TYPE = ox.NamedNode(str(RDF.type))

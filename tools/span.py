@@ -1,6 +1,11 @@
 """Print the character offsets of a phrase in a corpus article (an authoring aid).
 
-Usage: python tools/span.py SOURCE_PREFIX "phrase" [--all]
+Usage: python tools/span.py SOURCE_PREFIX "phrase" [--all] [--evidence]
+       python tools/span.py SOURCE_PREFIX --checksum
+
+``--evidence`` prints each occurrence as a ``gso:evidence`` block (an ``oa:SpecificResource``
+with its source and text position selector); ``--checksum`` prints the ``spdx:checksum``
+block of the article for its source record.
 
 Offsets are Python string indices (Unicode code points) into the file read
 as UTF-8, end exclusive: the convention of the ``oa:start``/``oa:end`` values in
@@ -9,6 +14,7 @@ as UTF-8, end exclusive: the convention of the ``oa:start``/``oa:end`` values in
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -30,13 +36,28 @@ def main(argv: list[str]) -> int:
     if len(matches) != 1:
         print(f"no single corpus file starts with {prefix!r}", file=sys.stderr)
         return 1
+    if phrase == "--checksum":
+        digest = hashlib.sha256(matches[0].read_bytes()).hexdigest()
+        print(
+            "spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
+            f'    spdx:checksumValue "{digest}" ]'
+        )
+        return 0
+    source = f"src:{matches[0].stem}"
     text = matches[0].read_text(encoding="utf-8")
     start = text.find(phrase)
     if start < 0:
         print(f"not found in {matches[0].name}: {phrase!r}", file=sys.stderr)
         return 1
     while start >= 0:
-        print(start, start + len(phrase))
+        if "--evidence" in argv:
+            print(
+                f"[ a oa:SpecificResource ; oa:hasSource {source} ;\n"
+                f"    oa:hasSelector [ a oa:TextPositionSelector ; oa:start {start} ; "
+                f"oa:end {start + len(phrase)} ] ]"
+            )
+        else:
+            print(start, start + len(phrase))
         if "--all" not in argv:
             break
         start = text.find(phrase, start + 1)

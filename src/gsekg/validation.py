@@ -238,31 +238,82 @@ def term_findings(snapshot: Snapshot) -> list[Finding]:
     ]
 
 
-_PER_SOURCE = ("maxCount", "lessThanOrEquals", "lessThan", "uniqueLang", "sparql")
-"""Constraints that hold within one source: checked per source, not on the union."""
+_PER_SOURCE = ("maxCount", "lessThanOrEquals", "uniqueLang")
+"""Constraints that hold within one source (with the SPARQL constraints marked
+``gsh:perSource``): checked per source, not on the union."""
+_STRUCTURE = (
+    "targetClass",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "targetNode",
+    "path",
+    "property",
+    "message",
+    "severity",
+    "prefixes",
+    "declare",
+    "prefix",
+    "namespace",
+    "select",
+)
+"""What a shape needs besides its constraints: targets, paths, messages, SPARQL text."""
+_PER_SOURCE_MARK = "https://w3id.org/gsekg/shapes#perSource"
 
 
 def shacl_findings(snapshot: Snapshot, shapes: Path) -> list[Finding]:
     """The results of the SHACL shapes on the asserted data of ``snapshot``.
 
-    Pass one checks the union of all claims and the default graph with the per-source
-    constraints (:data:`_PER_SOURCE`) left out; pass two checks each source's claims, with
-    the default graph and every asserted type, with ``sh:minCount`` left out.
+    Pass one checks the union of all claims and the default graph with every constraint
+    but the per-source ones (:data:`_PER_SOURCE`, marked SPARQL constraints); pass two
+    checks only those, on the default graph, then on each source's claims with every
+    asserted type and the class and role-kind hierarchies.
 
     Raises:
         InputError: the shapes file cannot be read.
     """
+    union_shapes, source_shapes = _split(_read_shapes(shapes))
+    findings = _shacl_run(snapshot.facts, union_shapes)
+    findings += _shacl_run(snapshot.default, source_shapes)
+    # what a source's claims need to meet their shapes: every type and the class and
+    # role-kind hierarchies, not the registry's other triples (checked once, above)
+    context = [
+        t
+        for t in snapshot.facts
+        if t.predicate in _CONTEXT and (t.predicate == RDF_TYPE or t in snapshot.default)
+    ]
+    for triples in _per_source(snapshot).values():
+        findings += _shacl_run([*context, *triples], source_shapes)
+    return findings
+
+
+def _split(shapes: Any) -> tuple[Any, Any]:
+    """The shapes for the union (per-source constraints left out) and for each source."""
     import rdflib
 
     sh = rdflib.Namespace(PREFIXES["sh"])
-    full = _read_shapes(shapes)
-    union_shapes = _without(full, [sh[name] for name in _PER_SOURCE])
-    source_shapes = _without(full, [sh.minCount])
-    findings = _shacl_run(snapshot.facts, union_shapes)
-    types = [t for t in snapshot.facts if t.predicate == RDF_TYPE]
-    for triples in _per_source(snapshot).values():
-        findings += _shacl_run([*snapshot.default, *types, *triples], source_shapes)
-    return findings
+    mark = rdflib.URIRef(_PER_SOURCE_MARK)
+    per_source = {sh[name] for name in _PER_SOURCE}
+    kept = per_source | {sh[name] for name in _STRUCTURE} | {rdflib.RDF.type}
+    marked = set(shapes.subjects(mark, None))
+    union, source = rdflib.Graph(), rdflib.Graph()
+    for s, p, o in shapes:
+        if p == sh.sparql:
+            (source if o in marked else union).add((s, p, o))
+            continue
+        if p not in per_source:
+            union.add((s, p, o))
+        if p in kept or p in (rdflib.RDF.first, rdflib.RDF.rest) or s in marked:
+            source.add((s, p, o))
+    return union, source
+
+
+_CONTEXT = frozenset(
+    (
+        RDF_TYPE,
+        NamedNode(PREFIXES["rdfs"] + "subClassOf"),
+        NamedNode(PREFIXES["skos"] + "inScheme"),
+    )
+)
 
 
 def _per_source(snapshot: Snapshot) -> dict[str, set[Triple]]:
@@ -271,17 +322,6 @@ def _per_source(snapshot: Snapshot) -> dict[str, set[Triple]]:
         key = ",".join(sorted(s.value for s in claim.sources))
         parts[key].update(claim.triples)
     return parts
-
-
-def _without(shapes: Any, predicates: list[Any]) -> Any:
-    """A copy of a shapes graph without the constraints of ``predicates``."""
-    import rdflib
-
-    copy = rdflib.Graph()
-    for triple in shapes:
-        if triple[1] not in predicates:
-            copy.add(triple)
-    return copy
 
 
 def _shacl_run(triples: Iterable[Triple], shapes: Any) -> list[Finding]:

@@ -63,6 +63,15 @@ CASES: dict[str, Case] = {
     # extract
     "unknown source": c("extract", "999", code=5, message="no source '999'"),
     "changed article": c("extract", "@changed-id", message="changed since source"),
+    "model URL not http": c("extract", "@source-id", "--llm-url", "ftp://x", message="--llm-url"),
+    "model not reachable": c(
+        "extract",
+        "@source-id",
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        code=4,
+        message="language model",
+    ),
     # review
     "draft is not TriG": Case(("review", "@not-trig.trig"), 1, "not-trig.trig:1:1:", quoted=True),
     "draft edited by hand": Case(("review", "@broken.trig"), 1, "broken.trig:", quoted=True),
@@ -146,7 +155,7 @@ def workspace(tmp_path: Path, runner: CliRunner) -> dict[str, Path]:
 def arguments(case: Case, ws: dict[str, Path]) -> list[str]:
     out = []
     for arg in case.args:
-        if arg == "@changed-id":
+        if arg in {"@changed-id", "@source-id"}:
             out.append(str(ws["source"]))
         elif arg.startswith("@"):
             out.append(str(ws["tmp"] / arg[1:]))

@@ -36,8 +36,13 @@ def data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in {".ttl", ".trig"})
 
 
-def extract_source(data_dir: Path, corpus: Path, name: str) -> tuple[str, str]:
+def extract_source(
+    data_dir: Path, corpus: Path, name: str, llm: tuple[str, str] | None = None
+) -> tuple[str, str]:
     """Extract candidate claims from a registered source: (source id, draft TriG).
+
+    ``llm`` (API base URL, model name) adds the candidates of a language model, checked as
+    the rules' are.
 
     Raises:
         NotFoundError: unknown source.
@@ -55,5 +60,5 @@ def extract_source(data_dir: Path, corpus: Path, name: str) -> tuple[str, str]:
         raise InputError(
             f"{path} changed since source {source.id} was registered (checksum differs)"
         )
-    candidates = extract(source.id, text, KnownIndex.from_files(data_files(data_dir)))
+    candidates = extract(source.id, text, KnownIndex.from_files(data_files(data_dir)), llm=llm)
     return source.id, write_draft(source.id, digest, candidates)

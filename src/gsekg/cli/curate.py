@@ -85,18 +85,31 @@ def extract(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the draft here (TriG).")
     ] = None,
+    llm_url: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-url",
+            help="Also ask a language model: an OpenAI-compatible API base "
+            "(e.g. http://localhost:11434/v1 for Ollama).",
+        ),
+    ] = None,
+    llm_model: Annotated[
+        str, typer.Option("--llm-model", help="The model to ask with --llm-url.")
+    ] = "llama3.1",
     data_dir: CurationDirOpt = None,
     corpus: CorpusOpt = None,
 ) -> None:
     """Propose candidate claims for a registered source, with spans, confidence and rule.
 
     The draft (TriG, gso:CandidateClaim) goes to --output or stdout; review it with
-    `gsekg review`. Nothing is added to the graph.
+    `gsekg review`. Nothing is added to the graph. With --llm-url, a language model's facts
+    are added too, each kept only if its evidence is found verbatim in the article.
     """
     from gsekg.atomic import write_text
     from gsekg.curation import curation_folder, extract_source
 
-    source_id, draft = extract_source(curation_folder(data_dir), _corpus(corpus), source)
+    llm = (llm_url, llm_model) if llm_url else None
+    source_id, draft = extract_source(curation_folder(data_dir), _corpus(corpus), source, llm)
     count = draft.count(" a gso:CandidateClaim")
     if output is None:
         sys.stdout.write(draft)

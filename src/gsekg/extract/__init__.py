@@ -17,8 +17,14 @@ from gsekg.extract.text import Normalised
 __all__ = ["Article", "Candidate", "KnownIndex", "extract"]
 
 
-def extract(source_id: str, text: str, known: KnownIndex) -> list[Candidate]:
-    """Every grounded candidate claim the rules find in ``text``, in text order."""
+def extract(
+    source_id: str, text: str, known: KnownIndex, *, llm: tuple[str, str] | None = None
+) -> list[Candidate]:
+    """Every grounded candidate claim the rules find in ``text``, in text order.
+
+    ``llm`` (an OpenAI-compatible API base URL and a model name) adds a language model's
+    candidates; they pass the same grounding check.
+    """
     from gsekg.extract.dates import find_dates
     from gsekg.extract.figures import find_figures
     from gsekg.extract.mentions import find_mentions
@@ -35,6 +41,10 @@ def extract(source_id: str, text: str, known: KnownIndex) -> list[Candidate]:
     found += find_titles(article)
     found += find_roles(article)
     found += find_posts(article)
+    if llm is not None:
+        from gsekg.extract.llm import ask, candidates
+
+        found += candidates(article, ask(llm[0], llm[1], text), llm[1])
     kept = [c for c in found if c.grounded(text)]
     return _distinct(sorted(kept, key=lambda c: (c.spans[0], c.kind, c.rule)))
 

@@ -163,3 +163,45 @@ def test_interactive_review(runner: CliRunner, folders: tuple[Path, Path]) -> No
     assert "gso:rank gso:PreferredRank" in written
     assert '"2021-08-18"^^xsd:date' in written
     assert names[first_date].endswith(f"{first_date + 1:04d}")
+
+
+def test_the_default_data_folder_is_the_checkout_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gsekg.curation import curation_folder
+    from gsekg.errors import InputError
+
+    monkeypatch.delenv("GSEKG_DATA_DIR", raising=False)
+    monkeypatch.chdir(ROOT)
+    assert curation_folder(None) == ROOT / "data"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="no data folder"):
+        curation_folder(None)
+    package = Path(resources.__file__).resolve().parent
+    with pytest.raises(InputError, match="installed package"):
+        curation_folder(package)
+
+
+def test_relinking_a_proposed_entity_to_a_known_one(
+    runner: CliRunner, folders: tuple[Path, Path]
+) -> None:
+    """The reviewer links the article's unknown institute to a known one instead."""
+    data, corpus = folders
+    where = ("--data-dir", data, "--corpus", corpus)
+    source = invoke(runner, "source", "add", ARTICLE, *where).strip()
+    draft = data.parent / "draft.trig"
+    invoke(runner, "extract", source, "-o", draft, *where)
+    text = draft.read_text(encoding="utf-8")
+    kinds = re.findall(r'dcterms:type "(\w+)"', text)
+    rules = re.findall(r'gso:extractionRule "([\w.-]+)"', text)
+    index = rules.index("entities.name-with-acronym")
+    assert kinds[index] == "entity"
+    old = "gse:lakeside-institute-for-digital-learning"
+    answers = "r\n" * index + f"l\n{old}\ngse:slibnu\na\nq\n"
+    result = runner.invoke(app, ["review", str(draft), *map(str, where)], input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "accepted 1 of" in result.stdout and "0 new entities" in result.stdout
+    written = (data / f"{source}.trig").read_text(encoding="utf-8")
+    assert 'gse:slibnu gso:acronym "LIDL"@en' in written
+    assert "lakeside" not in written
+    assert "lakeside" not in (data / "entities.ttl").read_text(encoding="utf-8")

@@ -212,3 +212,12 @@ def test_leave_one_out_meets_the_floors(corpus: Path, monkeypatch: pytest.Monkey
     assert k["mention"].precision >= 0.9 and k["mention"].recall >= 0.9
     assert k["date"].recall >= 0.8 and k["figure"].recall >= 0.8
     assert k["role"].precision >= 0.7 and k["role"].recall >= 0.5
+
+
+def test_a_misspelt_acronym_is_proposed_as_a_misspelling() -> None:
+    known = KnownIndex.from_files([DATA / "entities.ttl", DATA / "001_ec682e7534bf026a.trig"])
+    assert not known.lookup("ASLECSO")
+    found = run("GSE 2020 was co-organised by ASLECSO.", known)
+    (typo,) = [c for c in found if c.rule == "mentions.fuzzy-acronym"]
+    assert typo.triples == [("gse:alecso", "gso:misspelling", '"ASLECSO"@en')]
+    assert typo.confidence < 0.8 and "misspelling of" in typo.note

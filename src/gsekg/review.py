@@ -200,11 +200,11 @@ def _claim(
     new = []
     for entity in props.get(_GSO + "proposesEntity", []):
         e = default.get(str(entity), {})
-        cls = next((compact(str(getattr(t, "value", t))) for t in e.get(_RDF_TYPE, [])), None)
+        cls = next((compact(str(getattr(t, "value", t))) for t in e.get(_RDF_TYPE, [])), "")
         labels = e.get(PREFIXES["skos"] + "prefLabel", [])
         label = next((str(getattr(v, "value", v)) for v in labels), None)
-        if cls is None or label is None:
-            raise InputError(f"{where}: proposed entity {entity} lacks a class or a label")
+        if label is None:
+            raise InputError(f"{where}: proposed entity {entity} lacks a skos:prefLabel")
         new.append(NewEntity(str(getattr(entity, "value", entity)), cls, label))
     note = next(
         (str(getattr(v, "value", "")) for v in props.get(PREFIXES["skos"] + "editorialNote", [])),
@@ -409,7 +409,8 @@ def accept(draft: Draft, chosen: Sequence[DraftClaim], data_dir: Path) -> Writte
     new_entities = _new_entities(kept, existing.entities)
     registry = data_dir / "entities.ttl"
     entity_text = "".join(
-        f"{compact(e.iri)} a {e.cls} ; skos:prefLabel {_label(e.label)} .\n" for e in new_entities
+        f"{compact(e.iri)} {f'a {e.cls} ; ' if e.cls else ''}skos:prefLabel {_label(e.label)} .\n"
+        for e in new_entities
     )
     old_registry = _read(registry) if new_entities else ""
     old = _read(target) if target.exists() else _header(draft.source_id)

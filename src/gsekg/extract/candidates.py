@@ -15,7 +15,8 @@ Triple = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class NewEntity:
-    """An entity a candidate introduces: registered with its class and name when accepted."""
+    """An entity a candidate introduces: registered with its class and name when accepted
+    (a post with its name only: its class is stated by the claim)."""
 
     iri: str
     cls: str

@@ -71,10 +71,8 @@ def write_draft(source_id: str, sha256: str, candidates: Sequence[Candidate]) ->
             meta.append(f"gso:proposesEntity {_compact(entity.iri)}")
         block = graph_block(name, candidate.triples) + " ;\n    ".join(meta) + " .\n"
         for entity in candidate.new:
-            block += (
-                f"{_compact(entity.iri)} a {entity.cls} ; "
-                f"skos:prefLabel {literal(entity.label)} .\n"
-            )
+            kind = f"a {entity.cls} ; " if entity.cls else ""
+            block += f"{_compact(entity.iri)} {kind}skos:prefLabel {literal(entity.label)} .\n"
         parts.append(block)
     return "\n".join(parts)
 

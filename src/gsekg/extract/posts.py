@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gsekg.extract.candidates import Article, Candidate, Mention, literal, slug
+from gsekg.extract.candidates import Article, Candidate, Mention, NewEntity, literal, slug
+from gsekg.namespaces import GSE
 
 _TITLE = re.compile(
     r"(?:(?:Senior|Deputy|Vice|Acting|Executive|Assistant|Chief|General|National|Regional)\s)*"
@@ -96,6 +97,13 @@ def _post(
             (node, "org:heldBy", person.entity.compact),
             (node, "org:postIn", org.entity.compact),
             (node, "schema:jobTitle", literal(title)),
+        ],
+        new=[
+            NewEntity(
+                GSE + node.removeprefix("gse:"),
+                "",
+                f"{title} of {org.entity.label} ({person.entity.label})",
+            )
         ],
         keys=[("post", person.entity.iri, org.entity.iri)],
     )

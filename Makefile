@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench docs system-packages clean
+.PHONY: install demo test bench eval-extract docs system-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ system-packages:
 	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q $$missing; \
 	fi
+
+## eval-extract: leave-one-out precision and recall of `gsekg extract` (fails below the floors)
+eval-extract: $(STAMP)
+	$(BIN)/python tools/eval_extract.py $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

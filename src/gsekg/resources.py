@@ -27,9 +27,33 @@ def ontology_dir() -> Path:
     return bundled_root() / "ontology"
 
 
+_data_override: list[Path] = []
+
+
+def use_data_dir(folder: str | os.PathLike[str] | None) -> None:
+    """Read the graph's data from ``folder`` instead of the bundled ``data/`` (``None``: reset)."""
+    _data_override[:] = [Path(folder)] if folder is not None else []
+
+
 def data_dir() -> Path:
-    """The bundled ``data/`` folder."""
-    return bundled_root() / "data"
+    """The graph's ``data/`` folder: the one set by :func:`use_data_dir`, else
+    ``$GSEKG_DATA_DIR``, else the bundled one."""
+    if _data_override:
+        return _data_override[0]
+    env = os.environ.get("GSEKG_DATA_DIR")
+    return Path(env) if env else bundled_root() / "data"
+
+
+def checkout_data_dir(cwd: Path | None = None) -> Path | None:
+    """``./data`` when the working folder is a checkout of this project (never a package)."""
+    here = cwd or Path.cwd()
+    pyproject = here / "pyproject.toml"
+    try:
+        is_checkout = 'name = "gsekg"' in pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    folder = here / "data"
+    return folder if is_checkout and folder.is_dir() else None
 
 
 def queries_dir() -> Path:

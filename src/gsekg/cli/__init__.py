@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cache",
     "serve",
     "site",
+    "curate",
 )
 
 for _module in COMMAND_MODULES:

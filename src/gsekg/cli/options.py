@@ -84,6 +84,26 @@ TimeoutOpt = Annotated[
         help="Stop a query after this many seconds.",
     ),
 ]
+
+
+def _use_data_dir(folder: Path | None) -> Path | None:
+    from gsekg.resources import use_data_dir
+
+    use_data_dir(folder)
+    return folder
+
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="GSEKG_DATA_DIR",
+        callback=_use_data_dir,
+        exists=True,
+        file_okay=False,
+        help="Data folder (source registry, entities, claims) read in place of the bundled data.",
+    ),
+]
 CorpusOpt = Annotated[
     Path | None,
     typer.Option(
@@ -124,6 +144,7 @@ class GraphOptions:
     endpoint: str | None = None
     cache_dir: Path | None = None
     view: str = "union"
+    data_dir: Path | None = None
 
     def open(self) -> Engine:
         """Open the graph, with a progress bar if a slow build is needed."""
@@ -169,6 +190,7 @@ _GRAPH_OPTIONS = {
     "endpoint": EndpointOpt,
     "cache_dir": CacheDirOpt,
     "view": ViewOpt,
+    "data_dir": DataDirOpt,
 }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gsekg.cli.app import command
-from gsekg.cli.options import CacheDirOpt, CorpusOpt, EngineOpt, corpus_folder
+from gsekg.cli.options import CacheDirOpt, CorpusOpt, DataDirOpt, EngineOpt, corpus_folder
 from gsekg.cli.output import console, note, pick_format, print_json, print_table, print_tsv
 from gsekg.errors import ValidationError
 
@@ -46,6 +46,7 @@ def validate(
     corpus: CorpusOpt = None,
     engine: EngineOpt = "oxigraph",
     cache_dir: CacheDirOpt = None,
+    data_dir: DataDirOpt = None,  # its callback selects the folder
 ) -> None:
     """Check the asserted data against the SHACL shapes and the integrity rules of the model.
 

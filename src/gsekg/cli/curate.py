@@ -1,0 +1,220 @@
+"""Commands: source add, extract and review (a curator adds an article to the graph)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from gsekg.cli.app import app, command
+from gsekg.cli.options import CorpusOpt
+from gsekg.errors import InputError
+
+if TYPE_CHECKING:
+    from gsekg.review import Draft, DraftClaim, Existing
+
+source_app = typer.Typer(
+    help="Register source articles (metadata and checksum; the text stays in the corpus).",
+    no_args_is_help=True,
+)
+app.add_typer(source_app, name="source")
+
+CurationDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="GSEKG_DATA_DIR",
+        help="The data folder to write (default: ./data in a checkout of the project).",
+    ),
+]
+
+
+def _corpus(explicit: Path | None) -> Path:
+    from gsekg.resources import corpus_dir
+
+    folder = corpus_dir(explicit)
+    if folder is None or not folder.is_dir():
+        raise InputError("no corpus folder: give --corpus DIR (or set GSEKG_CORPUS)")
+    return folder
+
+
+@command("add", on=source_app)
+def source_add(
+    file: Annotated[Path, typer.Argument(help="The article, a UTF-8 plain-text file.")],
+    title: Annotated[str | None, typer.Option("--title", help="Its title.")] = None,
+    publisher: Annotated[
+        str | None, typer.Option("--publisher", help="Its publisher's id (gse:unesco-iite).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Its date: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where it was published.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Its language tag (en).")
+    ] = None,
+    data_dir: CurationDirOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Register an article: print its new source id (index + SHA-256 prefix).
+
+    The record (metadata and SHA-256) goes to the data folder's sources.ttl; the text is
+    copied into the corpus folder as <id>.txt, never into the project.
+    """
+    from gsekg.curation import curation_folder
+    from gsekg.sources import add
+
+    folder = curation_folder(data_dir)
+    source_id = add(
+        file,
+        folder,
+        _corpus(corpus),
+        title=title,
+        publisher=publisher,
+        date=date,
+        url=url,
+        language=language,
+    )
+    typer.echo(source_id)
+
+
+@command()
+def extract(
+    source: Annotated[str, typer.Argument(help="The source id, or its three-digit index.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the draft here (TriG).")
+    ] = None,
+    llm_url: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-url",
+            help="Also ask a language model: an OpenAI-compatible API base "
+            "(e.g. http://localhost:11434/v1 for Ollama).",
+        ),
+    ] = None,
+    llm_model: Annotated[
+        str, typer.Option("--llm-model", help="The model to ask with --llm-url.")
+    ] = "llama3.1",
+    data_dir: CurationDirOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Propose candidate claims for a registered source, with spans, confidence and rule.
+
+    The draft (TriG, gso:CandidateClaim) goes to --output or stdout; review it with
+    `gsekg review`. Nothing is added to the graph. With --llm-url, a language model's facts
+    are added too, each kept only if its evidence is found verbatim in the article.
+    """
+    from gsekg.atomic import write_text
+    from gsekg.curation import curation_folder, extract_source
+
+    llm = (llm_url, llm_model) if llm_url else None
+    source_id, draft = extract_source(curation_folder(data_dir), _corpus(corpus), source, llm)
+    count = draft.count(" a gso:CandidateClaim")
+    if output is None:
+        sys.stdout.write(draft)
+    else:
+        write_text(output, draft)
+    sys.stderr.write(f"{count} candidate claims from {source_id}\n")
+
+
+@command()
+def review(
+    draft: Annotated[Path, typer.Argument(help="A draft written by `gsekg extract`.")],
+    accept_all_above: Annotated[
+        float | None,
+        typer.Option(
+            "--accept-all-above",
+            min=0,
+            max=1,
+            help="Accept every candidate with at least this confidence, without asking.",
+        ),
+    ] = None,
+    data_dir: CurationDirOpt = None,
+    corpus: CorpusOpt = None,
+) -> None:
+    """Review candidate claims: accept, reject, relink or rank each; write the accepted ones.
+
+    Accepted claims are appended to <data>/<source>.trig in the curated format, new
+    entities to the registry. A candidate that gives another date or figure than an
+    existing claim is shown beside it and kept as a second claim.
+    """
+    from gsekg.curation import curation_folder
+    from gsekg.review import Existing, accept, load_draft
+
+    folder = curation_folder(data_dir)
+    loaded = load_draft(draft, _corpus(corpus))
+    existing = Existing.read(folder)
+    if accept_all_above is not None:
+        chosen = [c for c in loaded.claims if c.confidence >= accept_all_above]
+        for claim in chosen:
+            _show_conflicts(existing, claim)
+    else:
+        chosen = _interactive(loaded, existing)
+    written = accept(loaded, chosen, folder)
+    for name, why in written.skipped:
+        sys.stderr.write(f"skipped {name}: {why}\n")
+    where = f" to {written.path}" if written.path else ""
+    typer.echo(
+        f"accepted {len(written.claims)} of {len(loaded.claims)} candidates{where}; "
+        f"{len(written.entities)} new entities"
+    )
+
+
+def _show_conflicts(existing: Existing, claim: DraftClaim) -> None:
+    for c in existing.conflicts(claim):
+        sys.stderr.write(
+            f"{claim.name} {c.subject} {c.predicate} {c.proposed} contradicts "
+            f"{c.claim} (source {c.source_id}): {c.value}; kept as a second claim\n"
+        )
+
+
+def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
+    from rich.panel import Panel
+    from rich.prompt import Prompt
+    from rich.text import Text
+
+    from gsekg.cli.output import console
+    from gsekg.provenance import passage
+
+    out = console()
+    chosen: list[DraftClaim] = []
+    for number, claim in enumerate(draft.claims, start=1):
+        body = Text()
+        for span in claim.spans:
+            p = passage(draft.text, span, 80)
+            body.append(p.before)
+            body.append(p.text, style="bold reverse")
+            body.append(p.after + "\n")
+        for s, pr, o in claim.triples:
+            body.append(f"  {s} {pr} {o}\n", style="cyan")
+        if claim.note:
+            body.append(f"  note: {claim.note}\n", style="yellow")
+        for c in existing.conflicts(claim):
+            body.append(
+                f"  contradicts {c.claim} (source {c.source_id}): {c.predicate} {c.value}, "
+                f"here {c.proposed}; accepting keeps both\n",
+                style="red",
+            )
+        title = f"{number}/{len(draft.claims)} {claim.kind} {claim.rule} {claim.confidence:.2f}"
+        out.print(Panel(body, title=title, title_align="left"))
+        while True:
+            answer = Prompt.ask(
+                "[a]ccept [r]eject re[l]ink [p]referred [d]eprecated [q]uit",
+                choices=["a", "r", "l", "p", "d", "q"],
+                default="r",
+                console=out,
+            )
+            if answer == "l":
+                old = Prompt.ask("entity to replace (gse:…)", console=out)
+                new = Prompt.ask("replace with (gse:…)", console=out)
+                claim = claim.relink(old, new)
+                out.print(Text("".join(f"  {s} {p} {o}\n" for s, p, o in claim.triples)))
+                continue
+            break
+        if answer == "q":
+            break
+        if answer in {"a", "p", "d"}:
+            claim.rank = {"a": "normal", "p": "preferred", "d": "deprecated"}[answer]
+            chosen.append(claim)
+    return chosen

@@ -1,0 +1,197 @@
+"""Bad input to the curation commands: one ``Error:`` line, its exit code, nothing written.
+
+Each case runs on a fresh workspace: a copy of data/ with the test article registered, a
+corpus folder holding it, and a valid draft. After the command fails, every file of the
+data folder and the corpus is byte for byte what it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gsekg import resources
+from gsekg.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "tests" / "fixtures" / "curation" / "gse2021-article.txt"
+
+
+@dataclass(frozen=True)
+class Case:
+    """Arguments (a leading ``@name`` is a workspace path), stdin, exit code, message part."""
+
+    args: tuple[str, ...]
+    code: int
+    message: str = ""
+    stdin: str | None = None
+    data: bool = True
+    """Add ``--data-dir`` and ``--corpus`` of the workspace."""
+    quoted: bool = False
+    """A syntax error: the ``Error:`` line is followed by the offending line and a caret."""
+
+
+def c(*args: str, code: int = 1, message: str = "") -> Case:
+    return Case(args, code, message)
+
+
+CASES: dict[str, Case] = {
+    # source add: the article itself
+    "empty file": c("source", "add", "@empty.txt", message="is empty"),
+    "blank file": c("source", "add", "@blank.txt", message="is empty"),
+    "binary file": c("source", "add", "@picture.png", message="looks binary"),
+    "Latin-1 file": c("source", "add", "@latin1.txt", message="is not UTF-8 (byte 3)"),
+    "UTF-16 file": c("source", "add", "@utf16.txt", message="looks binary"),
+    "50 MB text": c("source", "add", "@huge.txt", message="too large for an article"),
+    "missing file": c("source", "add", "@nothing.txt", message="cannot read"),
+    "a folder": c("source", "add", "@folder", message="is a folder"),
+    "already registered": c("source", "add", "@article.txt", message="already registered"),
+    # source add: metadata
+    "bad date": c("source", "add", "@other.txt", "--date", "21/08/2021", message="--date"),
+    "bad url": c("source", "add", "@other.txt", "--url", "javascript:x", message="--url"),
+    "bad language": c("source", "add", "@other.txt", "--language", "e n", message="--language"),
+    "bad publisher": c(
+        "source", "add", "@other.txt", "--publisher", "<x> a y", message="--publisher"
+    ),
+    # extract
+    "unknown source": c("extract", "999", code=5, message="no source '999'"),
+    "changed article": c("extract", "@changed-id", message="changed since source"),
+    "model URL not http": c("extract", "@source-id", "--llm-url", "ftp://x", message="--llm-url"),
+    "model not reachable": c(
+        "extract",
+        "@source-id",
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        code=4,
+        message="language model",
+    ),
+    # review
+    "draft is not TriG": Case(("review", "@not-trig.trig"), 1, "not-trig.trig:1:1:", quoted=True),
+    "draft edited by hand": Case(("review", "@broken.trig"), 1, "broken.trig:", quoted=True),
+    "draft without candidates": c("review", "@empty-draft.trig", message="no gso:CandidateClaim"),
+    "draft span outside the article": c(
+        "review", "@far-span.trig", message="lies outside the article"
+    ),
+    "draft confidence out of range": c("review", "@bad-confidence.trig", message="outside 0..1"),
+    "draft of a changed article": c("review", "@stale.trig", message="changed since the draft"),
+    "missing draft": c("review", "@nothing.trig", message="no draft"),
+    "threshold out of range": c(
+        "review", "@draft.trig", "--accept-all-above", "1.5", code=2, message="1.5"
+    ),
+    # the data folder
+    "data folder missing": Case(
+        ("source", "add", "@other.txt", "--data-dir", "@nowhere"), 1, "does not exist", data=False
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _reset_data_dir() -> Iterator[None]:
+    yield
+    resources.use_data_dir(None)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, runner: CliRunner) -> dict[str, Path]:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = tmp_path / "article.txt"
+    shutil.copy(ARTICLE, article)
+    where = ["--data-dir", str(data), "--corpus", str(corpus)]
+    source = runner.invoke(app, ["source", "add", str(article), *where]).stdout.strip()
+    draft = tmp_path / "draft.trig"
+    done = runner.invoke(app, ["extract", source, "-o", str(draft), *where])
+    assert done.exit_code == 0, done.stderr
+    text = draft.read_text(encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b" \n\t\n")
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin1.txt").write_bytes("Caf\u00e9 culture in Beijing".encode("latin-1"))
+    (tmp_path / "utf16.txt").write_bytes("GSE 2021 in Beijing".encode("utf-16"))
+    with (tmp_path / "huge.txt").open("wb") as huge:
+        huge.truncate(50 * 1024 * 1024)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "other.txt").write_text("GSE 2021 closed on 20 August 2021.\n", encoding="utf-8")
+    (tmp_path / "not-trig.trig").write_text("this is not { TriG", encoding="utf-8")
+    (tmp_path / "broken.trig").write_text(
+        text.replace(" a gso:CandidateClaim ;", " a gso:CandidateClaim ;;;", 1).replace("}", "", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "empty-draft.trig").write_text(
+        "\n".join(line for line in text.splitlines() if line.startswith("@prefix")),
+        encoding="utf-8",
+    )
+    (tmp_path / "far-span.trig").write_text(
+        re.sub(r"oa:end \d+", "oa:end 99999", text, count=1), encoding="utf-8"
+    )
+    first_confidence = text.index("gso:confidence ")
+    (tmp_path / "bad-confidence.trig").write_text(
+        text[:first_confidence]
+        + "gso:confidence 1.70 ;"
+        + text[text.index(";", first_confidence) + 1 :],
+        encoding="utf-8",
+    )
+    digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()
+    (tmp_path / "stale.trig").write_text(text.replace(digest, "0" * 64), encoding="utf-8")
+    changed = corpus.parent / "changed-corpus"
+    return {
+        "data": data,
+        "corpus": corpus,
+        "tmp": tmp_path,
+        "source": Path(source),
+        "changed": changed,
+    }
+
+
+def arguments(case: Case, ws: dict[str, Path]) -> list[str]:
+    out = []
+    for arg in case.args:
+        if arg in {"@changed-id", "@source-id"}:
+            out.append(str(ws["source"]))
+        elif arg.startswith("@"):
+            out.append(str(ws["tmp"] / arg[1:]))
+        else:
+            out.append(arg)
+    if case.data:
+        out += ["--data-dir", str(ws["data"]), "--corpus", str(ws["corpus"])]
+    return out
+
+
+def snapshot(*folders: Path) -> dict[str, bytes]:
+    return {
+        str(p): p.read_bytes()
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case: Case) -> None:
+    if "changed-id" in "".join(case.args):
+        article = workspace["corpus"] / f"{workspace['source']}.txt"
+        article.write_text(article.read_text(encoding="utf-8") + "One more line.\n", "utf-8")
+    before = snapshot(workspace["data"], workspace["corpus"])
+    result = runner.invoke(app, arguments(case, workspace), input=case.stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == case.code, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    if case.code != 2:
+        lines = result.stderr.splitlines()
+        assert len(lines) == (3 if case.quoted else 1), result.stderr
+        assert lines[0].startswith("Error: "), result.stderr
+    assert case.message in result.stderr
+    assert snapshot(workspace["data"], workspace["corpus"]) == before

@@ -15,6 +15,13 @@ import readme
 
 NEED_CORPUS = {"gsekg why gse:gse2023 gso:theme --context 0 -f text", "gsekg validate"}
 """Examples whose output shows passages of, or checks against, the articles."""
+CURATION = "/tmp/gsekg-curation"
+"""The curation example copies the articles into this folder: every command of it needs them."""
+
+
+def needs_corpus(command: str) -> bool:
+    """Whether an example reads the articles."""
+    return command in NEED_CORPUS or CURATION in command
 
 EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
 
@@ -49,7 +56,7 @@ def test_ellipsis_matching() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.command[:60] for e in EXAMPLES])
 def test_readme_example(example: readme.Example, cache_dir: Path) -> None:
-    if example.command in NEED_CORPUS and corpus_dir() is None:
+    if needs_corpus(example.command) and corpus_dir() is None:
         pytest.skip("corpus not found: this example reads ../shared/corpus")
     code, output = readme.run(example.command, env={"GSEKG_CACHE_DIR": str(cache_dir)})
     assert code == 0, f"{example.command} exited {code}"

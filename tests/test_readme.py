@@ -23,6 +23,7 @@ def needs_corpus(command: str) -> bool:
     """Whether an example reads the articles."""
     return command in NEED_CORPUS or CURATION in command
 
+
 EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
 
 

@@ -68,8 +68,11 @@ def test_timeline_of_the_mini_graph() -> None:
 def test_cli_stats_json(runner: CliRunner) -> None:
     doc = invoke_json(runner, "stats")
     triples = doc["triples"]
-    assert triples["total"] == triples["default_graph"] + triples["named_graphs"]
+    assert triples["total"] == (
+        triples["default_graph"] + triples["named_graphs"] + triples["best_view"]
+    )
     assert triples["named_graphs"] == 30
+    assert triples["best_view"] == 0  # the mini graph ranks every claim normal
     assert isinstance(triples["inferred"], int)
     assert doc["named_graphs"] == 9
 
@@ -136,3 +139,13 @@ def test_bundled_edition_dates_and_sources(bundled_events: list[dict[str, Any]])
         "gse:gse2023": ("2023-08-18", [S000]),
         "gse:gse2024": ("2024-08-18", ["001_ec682e7534bf026a"]),
     }
+
+
+def test_stats_count_the_best_view_of_the_bundled_graph(runner: CliRunner) -> None:
+    """002's two ranked readings make a best view; the total is every quad of the store."""
+    doc = runner.invoke(app, ["stats", "-f", "json"])
+    triples = json.loads(doc.stdout)["triples"]
+    assert triples["best_view"] > 0
+    every = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    counted = runner.invoke(app, ["query", every, "-f", "csv"])
+    assert counted.stdout.split() == ["n", str(triples["total"])]

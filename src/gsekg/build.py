@@ -118,6 +118,9 @@ class BuildStats:
     named_graphs: int = 0
     rule_triples: int = 0
     inferred_triples: int = 0
+    """Added to the default graph (the union view) by inference; rules: ``rule_triples``."""
+    best_view_derived: int = 0
+    """Added to the best view graph by its own rules and inference."""
     inference: str = "none"
     inconsistencies: int = 0
     seconds: float = 0.0
@@ -158,16 +161,22 @@ def build(
     if inference:
         rule_texts = [_read_rule(path) for path in rules]
         for view in views:
-            stats.rule_triples += apply_rules(store, rule_texts, view)
+            derived = apply_rules(store, rule_texts, view)
             for _ in range(MAX_ROUNDS):
                 added = infer(store, stats, view)
-                stats.inferred_triples += added
+                derived += added
+                if view == DefaultGraph():
+                    stats.inferred_triples += added
                 if not added:
                     break
                 more = apply_rules(store, rule_texts, view)
-                stats.rule_triples += more
+                derived += more
                 if not more:
                     break
+            if view == DefaultGraph():
+                stats.rule_triples = derived - stats.inferred_triples
+            else:
+                stats.best_view_derived += derived
     stats.named_graphs = sum(1 for _ in store.named_graphs())
     stats.quads = len(store)
     stats.seconds = round(time.perf_counter() - started, 3)

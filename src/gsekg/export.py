@@ -147,12 +147,13 @@ def blank_labels(quads: list[Quad], on_note: Callable[[str], None] | None = None
             break
         colours = refined
     labels, alike = _numbered(colours)
-    if on_note is not None:
+    if on_note is not None and alike:
+        # Labels from distinct hashes depend on content alone: as deterministic as RDFC-1.0,
+        # so only nodes the hashes cannot tell apart are worth a word.
         on_note(
             f"{len(incidences):,} blank nodes are too alike for canonical labelling "
             f"(RDFC-1.0) within its work limit; they are labelled from a hash of their "
-            f"statements instead"
-            + (f" ({alike:,} still alike are numbered in store order)" if alike else "")
+            f"statements, and {alike:,} still alike are numbered in store order"
         )
     return [_relabelled(q, labels) for q in quads]
 

@@ -52,7 +52,7 @@ from gsekg.loader import unreadable
 if TYPE_CHECKING:
     from gsekg.build import Progress
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bump when the build changes its output, so that old stores are not reused."""
 LOCK_TIMEOUT = 1800.0
 MAX_ENTRIES = 8

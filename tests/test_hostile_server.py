@@ -434,6 +434,9 @@ def test_an_unwritable_cache_folder_is_said_once(tmp_path: Path, run_gsekg: RunG
     assert notes[0].endswith("the graph is built in memory for this run")
 
 
+STRESS_SECONDS = 60
+"""How long the cache stress test runs its readers, rebuilds and clears."""
+
 LONG_READER = """
 import sys, time
 from gsekg.engines import open_engine
@@ -451,6 +454,7 @@ print(count)
 
 @pytest.mark.slow
 def test_readers_never_race_rebuilds_and_clears(tmp_path: Path) -> None:
+    """Eight readers (six CLI loops, two long-lived engines) against rebuilds and clears, 60 s."""
     cache = tmp_path / "cache"
     env = {**os.environ, "NO_COLOR": "1"}
     gsekg = [sys.executable, "-m", "gsekg"]
@@ -462,7 +466,7 @@ def test_readers_never_race_rebuilds_and_clears(tmp_path: Path) -> None:
         env=env,
         timeout=120,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STRESS_SECONDS
     failures: list[str] = []
     counts = {"queries": 0, "rebuilds": 0, "clears": 0}
     lock = threading.Lock()
@@ -494,9 +498,10 @@ def test_readers_never_race_rebuilds_and_clears(tmp_path: Path) -> None:
                     failures.append(f"{action}: {done.returncode} {done.stderr[-300:]}")
             turn += 1
 
+    long_reader_args = (str(STRESS_SECONDS - 5), mini_count())
     long_readers = [
         subprocess.Popen(
-            [sys.executable, "-c", LONG_READER, str(MINI), str(cache), "25", mini_count()],
+            [sys.executable, "-c", LONG_READER, str(MINI), str(cache), *long_reader_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -509,7 +514,7 @@ def test_readers_never_race_rebuilds_and_clears(tmp_path: Path) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=150)
+        thread.join(timeout=STRESS_SECONDS + 120)
     answers = []
     for process in long_readers:
         try:

@@ -27,13 +27,43 @@ WIDE = 1000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _BOX = re.compile(r"[─━│┃┏┓┗┛┡┩┣┫┳┻╇╋└┘┌┐├┤┬┴┼╸╺]")
 _SHELL = re.compile(r"[|;&<>$`]")
+EXAMPLES = readme.examples(readme.README.read_text(encoding="utf-8"))
+CURATION = "/tmp/gsekg-curation"
+"""The README's curation example: a sequence that copies the articles and writes there."""
+WRITERS = ("gsekg source add", "gsekg extract", "gsekg review")
+"""Curation steps that change the folder (each prints one short line): run once, in order,
+to prepare the folder the curation readers (validate, why) are drawn from."""
 TERMINAL_COMMANDS = sorted(
     {
         e.command
-        for e in readme.examples(readme.README.read_text(encoding="utf-8"))
-        if e.command.startswith("gsekg ") and not _SHELL.search(e.command)
+        for e in EXAMPLES
+        if e.command.startswith("gsekg ")
+        and not _SHELL.search(e.command)
+        and not e.command.startswith(WRITERS)
     }
 )
+
+
+@pytest.fixture(scope="module")
+def curated() -> None:
+    """The README's curation folder, made by its own commands (they need the articles)."""
+    from gsekg.resources import corpus_dir
+
+    if corpus_dir() is None:
+        pytest.skip("corpus not found: the curation example copies ../shared/corpus")
+    steps = [e.command for e in EXAMPLES if CURATION in e.command]
+    steps = [c for c in steps if not c.startswith("gsekg ") or c.startswith(WRITERS)]
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = subprocess.run(
+        ["bash", "-c", " && ".join(f"{{ {c}; }} >/dev/null" for c in steps)],
+        cwd=readme.ROOT,
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def in_terminal(command: str, width: int, cache_dir: Path) -> list[str]:
@@ -81,7 +111,11 @@ def test_there_are_terminal_examples() -> None:
 
 
 @pytest.mark.parametrize("command", TERMINAL_COMMANDS)
-def test_fits_and_cuts_nothing(command: str, cache_dir: Path) -> None:
+def test_fits_and_cuts_nothing(
+    command: str, cache_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    if CURATION in command:
+        request.getfixturevalue("curated")
     wide = in_terminal(command, WIDE, cache_dir)
     whole = words(wide)
     elisions = sum(line.count("…") for line in wide)  # why's passages mark elided context

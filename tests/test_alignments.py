@@ -26,6 +26,10 @@ FALSE = [
     ("gse:joint-research-plan", "rdf:type", "prov:Entity"),
     ("gse:project-national-strategy", "rdf:type", "prov:Entity"),
     ("gse:gsenet-initiative", "rdf:type", "prov:Entity"),
+    # with PROV-O's own axioms loaded, these would make every role and list an influence
+    ("gse:gse2022-sponsor-lenovo", "prov:agent", "gse:lenovo"),
+    ("gse:gse2022-sponsor-lenovo", "prov:hadRole", "roles:sponsor"),
+    ("gse:gse2022-sponsors", "prov:hadRole", "roles:sponsor"),
 ]
 FALSE_NAMES = [
     ("gse:alecso", "skos:altLabel", "ASLECSO"),

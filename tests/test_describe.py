@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import MINI, mini_reader
 from gsekg.cli import app
 from gsekg.description import describe
-from gsekg.reader import node
+from gsekg.snapshot import node
 
 READER = mini_reader()
 

@@ -21,7 +21,8 @@ from gsekg.description import describe
 from gsekg.engines import Engine, OxigraphEngine, RdflibEngine, open_engine
 from gsekg.network import build_network, load_evidence
 from gsekg.provenance import why
-from gsekg.reader import GraphReader, node
+from gsekg.reader import GraphReader
+from gsekg.snapshot import node
 from gsekg.stats import compute
 from gsekg.timeline import timeline
 

@@ -12,7 +12,7 @@ from conftest import MINI, mini_reader
 from gsekg.cli import app
 from gsekg.errors import InputError
 from gsekg.provenance import evidence_for, passage
-from gsekg.reader import node
+from gsekg.snapshot import node
 
 READER = mini_reader()
 THEME = "Education Transformation and Data Governance"

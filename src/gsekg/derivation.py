@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import Literal, NamedNode, Triple
 
 from gsekg.namespaces import PREFIXES
-from gsekg.reader import BATCH, RDF_TYPE, Claim, sparql_term
+from gsekg.reader import BATCH, Claim, sparql_term
 from gsekg.render import display
+from gsekg.snapshot import RDF_TYPE
 
 if TYPE_CHECKING:
     from gsekg.reader import GraphReader

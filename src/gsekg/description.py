@@ -10,8 +10,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from gsekg.entities import LABEL_KINDS
 from gsekg.namespaces import compact
-from gsekg.reader import NARY_CLASSES, RDF_TYPE, GraphReader, node
+from gsekg.reader import GraphReader
 from gsekg.render import display
+from gsekg.snapshot import NARY_CLASSES, RDF_TYPE, node
 from gsekg.terms import Term
 
 _ROLE = node("gso:Role")

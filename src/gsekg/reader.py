@@ -27,6 +27,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from gsekg.errors import InputError, NotFoundError
 from gsekg.namespaces import BASE, GSE, GSO, PREFIXES, SRC, compact
 from gsekg.render import display
+from gsekg.snapshot import NARY_CLASSES, PREF_LABEL
 from gsekg.terms import QueryResult, Term
 
 if TYPE_CHECKING:
@@ -34,34 +35,9 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 BATCH = 200
+"""Terms per VALUES block."""
 VIEW_GRAPHS = BASE + "view/"
 """Named graphs under this namespace are views of the claims (the best view), not claims."""
-"""Terms per VALUES block."""
-
-
-def node(name: str) -> NamedNode:
-    """The IRI of a compact name in a predeclared prefix, e.g. ``node("prov:wasDerivedFrom")``."""
-    prefix, _, local = name.partition(":")
-    return NamedNode(PREFIXES[prefix] + local)
-
-
-RDF_TYPE = node("rdf:type")
-SUBCLASS_OF = node("rdfs:subClassOf")
-PREF_LABEL = node("skos:prefLabel")
-CLAIM_CLASS = node("gso:Claim")
-NARY_CLASSES = frozenset(
-    node(n)
-    for n in (
-        "gso:Role",
-        "gso:RoleList",
-        "org:Post",
-        "gso:Quantity",
-        "gso:Approval",
-        "gso:Partnership",
-        "schema:Schedule",
-        "gso:Claim",
-    )
-)
 """Classes of n-ary nodes, structured values and claims: not entities in their own right."""
 _NARY_LIST = ", ".join(f"<{c.value}>" for c in sorted(NARY_CLASSES, key=str))
 

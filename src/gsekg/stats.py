@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import Literal, NamedNode
 
 from gsekg.namespaces import BEST_VIEW, GSE, SRC, compact
-from gsekg.reader import NARY_CLASSES, GraphReader, values
+from gsekg.reader import GraphReader, values
+from gsekg.snapshot import NARY_CLASSES
 from gsekg.terms import Term
 
 if TYPE_CHECKING:

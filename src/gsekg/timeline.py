@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import Literal, NamedNode, Triple
 
 from gsekg.namespaces import SRC, compact
-from gsekg.reader import RDF_TYPE, GraphReader, node, values
+from gsekg.reader import GraphReader, values
 from gsekg.render import display
+from gsekg.snapshot import RDF_TYPE, node
 from gsekg.terms import Term
 
 if TYPE_CHECKING:

@@ -120,6 +120,13 @@ def test_why_gives_each_claim_its_rank(runner: CliRunner) -> None:
     )
     assert "claim:901-dates  source 901_0f1e2d3c4b5a6978  rank preferred" in text
     assert "rank normal" not in text  # the usual rank is not repeated on every claim
+    code, tsv, _ = run(runner, "why", "gse:gse2025", "schema:startDate", "--data", str(MANY))
+    header, *rows = (line.split("\t") for line in tsv.splitlines())
+    assert header[-1] == "rank"
+    assert sorted((r[3], r[-1]) for r in rows) == [
+        ("claim:900-dates", "normal"),
+        ("claim:901-dates", "preferred"),
+    ]
 
 
 def test_why_of_a_deprecated_reading_says_so(runner: CliRunner) -> None:
@@ -169,6 +176,34 @@ def test_bad_values_are_violation_lines(runner: CliRunner) -> None:
     ) in out
     assert "A place is never the agent of a role other than partner or collaborator" in out
     assert "not declared by the ontology (used on gse:gse2023)" in out
+
+
+ONLY_BAD_DATE = """
+@prefix gse: <https://w3id.org/gsekg/id/> .
+@prefix gso: <https://w3id.org/gsekg/ontology#> .
+@prefix claim: <https://w3id.org/gsekg/claim/> .
+@prefix src: <https://w3id.org/gsekg/source/> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+claim:000-only-bad { gse:gse2023 schema:endDate "2023-02-30"^^xsd:date . }
+claim:000-only-bad a gso:Claim ; prov:wasDerivedFrom src:000_e16defdeedae4764 ;
+    gso:rank gso:NormalRank ;
+    gso:evidence [ a oa:SpecificResource ; oa:hasSource src:000_e16defdeedae4764 ;
+        oa:hasSelector [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 10 ] ] .
+"""
+
+
+def test_a_claim_of_only_an_ill_formed_date_is_not_also_called_empty(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "only-bad.trig"
+    path.write_text(ONLY_BAD_DATE, encoding="utf-8")
+    code, out, _ = run(runner, "validate", str(path))
+    assert code == 3
+    assert 'claim:000-only-bad: ill-formed xsd:date literal "2023-02-30"' in out
+    assert "the claim graph is empty" not in out
 
 
 def test_changed_article_fails_its_checksum_before_spans(runner: CliRunner, tmp_path: Path) -> None:

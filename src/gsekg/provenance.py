@@ -305,6 +305,7 @@ def step_json(step: Step, reader: PassageReader) -> dict[str, Any]:
                 "claim": display(c.iri),
                 "source_id": c.source_id,
                 "rank": c.rank,
+                "stated_by": c.stated_by.value if c.stated_by else None,
                 "spans": reader.spans_json(c.source_id, c.spans),
             }
             for c in step.claims
@@ -321,7 +322,7 @@ def why_json(result: Why, reader: PassageReader) -> list[dict[str, Any]]:
 
 
 def why_rows(result: Why, reader: PassageReader) -> list[tuple[Any, ...]]:
-    """Rows of subject, property, value, claim, source, start, end, passage.
+    """Rows of subject, property, value, claim, source, start, end, passage, rank.
 
     A derived fact gets one row per span of each claim its derivation rests on.
     """
@@ -329,11 +330,12 @@ def why_rows(result: Why, reader: PassageReader) -> list[tuple[Any, ...]]:
     for e in result.evidence:
         for t in e.triples:
             for start, end in e.spans:
-                rows.append(_row(t, e.claim, e.source_id, (start, end), reader))
+                rows.append((*_row(t, e.claim, e.source_id, (start, end), reader), e.rank))
     for step in result.derived:
         for claim in step.claims_within():
             for span in claim.spans:
-                rows.append(_row(step.triple, claim.iri, claim.source_id, span, reader))
+                row = _row(step.triple, claim.iri, claim.source_id, span, reader)
+                rows.append((*row, claim.rank))
     return rows
 
 

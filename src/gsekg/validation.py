@@ -133,7 +133,13 @@ def validate_files(
     findings += term_findings(snapshot)
     if shapes is not None:
         findings += shacl_findings(snapshot, shapes)
-    findings += integrity_findings(snapshot, corpus)
+    # a claim whose only triples were ill-formed literals is reported for those, not as empty
+    reported = {f.focus for f in findings if f.check == "literal"}
+    findings += [
+        f
+        for f in integrity_findings(snapshot, corpus)
+        if not (f.message == EMPTY_CLAIM and f.focus in reported)
+    ]
     return _report(findings)
 
 
@@ -153,6 +159,8 @@ def _report(findings: list[Finding]) -> Report:
     )
     return Report(unique)
 
+
+EMPTY_CLAIM = "the claim graph is empty"
 
 # --- literals -------------------------------------------------------------------------------
 
@@ -454,7 +462,7 @@ def _claim_findings(
         found.append(Finding("violation", "claim", focus, message))
 
     if not claim.triples:
-        problem("the claim graph is empty")
+        problem(EMPTY_CLAIM)
     if len(claim.sources) != 1:
         problem(f"has {len(claim.sources)} sources (prov:wasDerivedFrom); exactly one is needed")
     ranks = snapshot.objects(claim.iri, RANK)

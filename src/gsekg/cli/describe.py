@@ -224,7 +224,7 @@ def why(
         print_json(why_json(result, passages))
     elif chosen == "tsv":
         print_tsv(
-            ("subject", "property", "value", "claim", "source", "start", "end", "passage"),
+            ("subject", "property", "value", "claim", "source", "start", "end", "passage", "rank"),
             why_rows(result, passages),
         )
     else:

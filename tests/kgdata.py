@@ -181,7 +181,7 @@ def corpus_text(source_iri: str) -> str | None:
     if folder is None or not folder.is_dir():
         return None
     path = folder / (source_iri.removeprefix(SRC) + ".txt")
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return path.read_bytes().decode("utf-8") if path.is_file() else None
 
 
 def is_entity(iri: str) -> bool:

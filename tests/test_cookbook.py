@@ -22,6 +22,8 @@ from gsekg.queries import normalise
 COOKBOOK = Path(__file__).resolve().parents[1] / "docs" / "cookbook.md"
 _BLOCK = re.compile(r"^## (?P<title>.+?)$.*?^```sparql\n(?P<query>.*?)^```\n", re.M | re.S)
 _TERM = re.compile(r"\b(gso):([A-Za-z][\w-]*)")
+_DATA = re.compile(r"<!-- data: (?P<path>\S+) -->")
+ROOT = COOKBOOK.parents[1]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Pattern:
     query: str
     header: list[str]
     rows: list[tuple[str, ...]]
+    data: str | None = None
+    """A checkout path the pattern runs on instead of the bundled graph (``<!-- data: … -->``)."""
 
 
 def _table(text: str) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -50,7 +54,10 @@ def patterns() -> list[Pattern]:
     found = []
     for match in _BLOCK.finditer(text):
         header, rows = _table(text[match.end() :])
-        found.append(Pattern(match["title"], match["query"], header, rows))
+        data = _DATA.search(match.group(0))
+        found.append(
+            Pattern(match["title"], match["query"], header, rows, data["path"] if data else None)
+        )
     return found
 
 
@@ -84,13 +91,19 @@ def test_the_cookbook_has_at_least_ten_patterns() -> None:
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=[p.title for p in PATTERNS])
 def test_pattern_gives_the_printed_table(
-    engine: Engine, declared: set[str], pattern: Pattern
+    engine: Engine, declared: set[str], pattern: Pattern, cache_dir: Path
 ) -> None:
     needed = {f"{p}:{local}" for p, local in _TERM.findall(pattern.query)}
     missing = sorted(needed - declared)
     if missing:
         pytest.skip(f"the ontology does not declare {', '.join(missing)} yet")
-    header, rows = normalise(engine.query(pattern.query))
+    if pattern.data is None:
+        header, rows = normalise(engine.query(pattern.query))
+    else:
+        with open_engine(
+            data=[ROOT / pattern.data], with_bundled=False, cache_dir=cache_dir
+        ) as other:
+            header, rows = normalise(other.query(pattern.query))
     assert header == pattern.header
     if "ORDER BY" in pattern.query:
         assert rows == pattern.rows

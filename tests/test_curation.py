@@ -7,6 +7,7 @@ article (written for the tests in our own words), so it needs no shared corpus.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -104,6 +105,27 @@ def test_curator_adds_an_article(runner: CliRunner, folders: tuple[Path, Path]) 
         data,
     )
     assert "2500,https://w3id.org/gsekg/ontology#over" in figure
+
+
+def test_an_article_with_crlf_line_endings_keeps_its_spans(
+    runner: CliRunner, folders: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Offsets count the file's own characters, ``\r`` included, in every command."""
+    data, corpus = folders
+    where = ("--data-dir", data, "--corpus", corpus)
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(ARTICLE.read_bytes().replace(b"\n", b"\r\n"))
+    source = invoke(runner, "source", "add", crlf, *where).strip()
+    draft = data.parent / "draft.trig"
+    invoke(runner, "extract", source, "-o", draft, *where)
+    invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
+    assert "conforms: 0 violations" in invoke(runner, "validate", *where)
+    why = invoke(runner, "why", "gse:gse2021", "gso:theme", "--context", "0", "-f", "json", *where)
+    spans = [span for claim in json.loads(why) for span in claim["spans"]]
+    assert spans and all("Learning Without Walls" in span["text"] for span in spans)
+    text = crlf.read_bytes().decode("utf-8")
+    for span in spans:  # the shown passage is the span's own text, whitespace runs as spaces
+        assert " ".join(text[span["start"] : span["end"]].split()) == span["text"]
 
 
 def test_review_twice_adds_nothing(runner: CliRunner, folders: tuple[Path, Path]) -> None:

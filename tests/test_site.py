@@ -327,13 +327,13 @@ def test_cli_builds_and_replaces_its_own_site(runner: CliRunner, tmp_path: Path)
 
 
 def test_ranks_of_the_two_readings(site: Path) -> None:
-    """Article 002's 'It was prepared by': the initiative reading is deprecated, the plan's
-    implementers preferred; normal ranks are not badged."""
+    """Article 002's 'It was prepared by': the initiative reading is preferred, the plan's
+    implementers normal; normal ranks are not badged."""
     page = read(site, "entity/gsenet-initiative.html")
     roles = [row for row in page.rows if row and row[0] == "role"]
     assert len(roles) == 5
-    assert {row[-1] for row in roles} == {"002 deprecated"}
-    assert "Rank reason: The less likely reading" in page.text
+    assert {row[-1] for row in roles} == {"002 preferred"}
+    assert "Rank reason: The likelier reading" in page.text
     assert ["launched at", "Global Smart Education Conference 2022", "002"] in page.rows
     plan = read(site, "entity/joint-research-plan.html")
-    assert any(row and row[0] == "role" and row[-1] == "002 preferred" for row in plan.rows)
+    assert any(row and row[0] == "role" and row[-1] == "002" for row in plan.rows)

@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
         )
         return 0
     source = f"src:{matches[0].stem}"
-    text = matches[0].read_text(encoding="utf-8")
+    text = matches[0].read_bytes().decode("utf-8")  # line endings as they are
     start = text.find(phrase)
     if start < 0:
         print(f"not found in {matches[0].name}: {phrase!r}", file=sys.stderr)

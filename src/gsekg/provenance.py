@@ -176,11 +176,14 @@ def corpus_file(corpus: Path, source_id: str) -> Path:
 def read_article(path: Path) -> str:
     """An article's text as UTF-8 (offsets are code-point indices into it).
 
+    Line endings are kept as they are (no newline translation): a file with CRLF endings
+    counts each ``\r``, exactly as ``gsekg source add`` and ``gsekg extract`` count.
+
     Raises:
         InputError: the file is missing or unreadable.
     """
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read the article ({error})") from None
 

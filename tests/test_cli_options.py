@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -81,3 +84,17 @@ def test_push_timeout_is_about_uploads_not_queries(runner: CliRunner) -> None:
     text = " ".join(result.stdout.split())
     assert "Give up on an upload after this many seconds." in text
     assert "Stop a query" not in text
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("query", "--help")])
+@pytest.mark.parametrize("redirect", [">&-", "> /dev/full"])
+def test_help_and_version_onto_a_closed_or_full_stdout(
+    args: tuple[str, ...], redirect: str
+) -> None:
+    command = " ".join([shlex.quote(sys.executable), "-m", "gsekg", *args, redirect])
+    done = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: cannot write the output: "), done.stderr
+    assert "Traceback" not in done.stderr

@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +130,33 @@ def test_an_article_with_crlf_line_endings_keeps_its_spans(
         assert " ".join(text[span["start"] : span["end"]].split()) == span["text"]
 
 
+def test_sources_added_at_once_all_get_their_own_id(folders: tuple[Path, Path]) -> None:
+    """Registrations run one at a time: none is lost, no id is given twice."""
+    data, corpus = folders
+    texts = []
+    for n in range(4):
+        article = data.parent / f"r{n}.txt"
+        article.write_text(f"GSE 2021 note number {n}: it closed on 20 August 2021.\n")
+        texts.append(article)
+    command = [sys.executable, "-m", "gsekg", "source", "add"]
+    where = ["--data-dir", str(data), "--corpus", str(corpus)]
+    running = [
+        subprocess.Popen(
+            [*command, str(t), *where], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for t in texts
+    ]
+    ids = []
+    for process in running:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        ids.append(out.strip())
+    assert len(set(ids)) == 4
+    assert sorted(i[:3] for i in ids) == ["005", "006", "007", "008"]
+    registry = (data / "sources.ttl").read_text(encoding="utf-8")
+    assert all(f"src:{i} a gso:SourceArticle" in registry for i in ids)
+
+
 def test_review_twice_adds_nothing(runner: CliRunner, folders: tuple[Path, Path]) -> None:
     data, corpus = folders
     where = ("--data-dir", data, "--corpus", corpus)
@@ -187,6 +216,7 @@ def test_interactive_review(runner: CliRunner, folders: tuple[Path, Path]) -> No
     result = runner.invoke(app, ["review", str(draft), *map(str, where)], input=answers)
     assert result.exit_code == 0, result.stderr
     assert "accepted 1 of" in result.stdout
+    assert "(a)ccept (r)eject re(l)ink (p)referred (d)eprecated (q)uit" in result.stdout
     written = (data / f"{source}.trig").read_text(encoding="utf-8")
     assert "gso:rank gso:PreferredRank" in written
     assert '"2021-08-18"^^xsd:date' in written

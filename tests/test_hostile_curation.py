@@ -82,6 +82,9 @@ CASES: dict[str, Case] = {
     "draft confidence out of range": c("review", "@bad-confidence.trig", message="outside 0..1"),
     "draft of a changed article": c("review", "@stale.trig", message="changed since the draft"),
     "missing draft": c("review", "@nothing.trig", message="no draft"),
+    "draft whose source escapes the data folder": c(
+        "review", "@escape.trig", message="is not a source id of ours"
+    ),
     "threshold out of range": c(
         "review", "@draft.trig", "--accept-all-above", "1.5", code=2, message="1.5"
     ),
@@ -138,6 +141,10 @@ def workspace(tmp_path: Path, runner: CliRunner) -> dict[str, Path]:
         text[:first_confidence]
         + "gso:confidence 1.70 ;"
         + text[text.index(";", first_confidence) + 1 :],
+        encoding="utf-8",
+    )
+    (tmp_path / "escape.trig").write_text(
+        text.replace(f"src:{source}", "<https://w3id.org/gsekg/source/../../escape/notes>"),
         encoding="utf-8",
     )
     digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()

@@ -9,6 +9,7 @@ existing claim is kept as a second claim beside it, never overwriting it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -129,6 +130,11 @@ def load_draft(path: Path, corpus: Path) -> Draft:
         raise InputError(f"{path}: a draft cites exactly one source, not {len(sources)}")
     source_iri = sources.pop()
     source_id = source_iri.removeprefix(SRC)
+    if not source_iri.startswith(SRC) or not SOURCE_ID.fullmatch(source_id):
+        raise InputError(
+            f"{path}: the draft's source {source_iri!r} is not a source id of ours "
+            "(NNN_ and 16 hex digits under https://w3id.org/gsekg/source/)"
+        )
     recorded = _checksum(default, f"<{source_iri}>")
     article = corpus / f"{source_id}.txt"
     try:
@@ -427,6 +433,10 @@ def accept(draft: Draft, chosen: Sequence[DraftClaim], data_dir: Path) -> Writte
             + entity_text,
         )
     return Written(names, [compact(e.iri) for e in new_entities], skipped, target)
+
+
+SOURCE_ID = re.compile(r"\d{3}_[0-9a-f]{16}")
+"""A source id as ``gsekg source add`` makes them: it names files, so nothing else passes."""
 
 
 def _read(path: Path) -> str:

@@ -139,6 +139,31 @@ def add(
     text, digest = read_article_file(path)
     del text
     _check_metadata(publisher, date, url, language)
+    from filelock import FileLock, Timeout
+
+    try:
+        # one registration at a time: the next index and the registry are read, then written
+        with FileLock(str(data_dir / f".{SOURCES_FILE}.lock"), timeout=60):
+            return _register(path, data_dir, corpus, digest, title, publisher, date, url, language)
+    except Timeout:
+        raise InputError(
+            f"another gsekg is registering a source in {data_dir}; try again"
+        ) from None
+    except OSError as error:
+        raise InputError(f"cannot lock {data_dir}: {error.strerror or error}") from None
+
+
+def _register(
+    path: Path,
+    data_dir: Path,
+    corpus: Path,
+    digest: str,
+    title: str | None,
+    publisher: str | None,
+    date: str | None,
+    url: str | None,
+    language: str | None,
+) -> str:
     sources = registered(data_dir)
     for source in sources.values():
         if source.sha256 == digest or source.id.split("_", 1)[-1] == digest[:16]:

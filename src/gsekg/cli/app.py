@@ -148,4 +148,13 @@ def main() -> None:
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
     if not encoding.startswith("utf") and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")  # e.g. PYTHONIOENCODING=ascii
-    app()
+    try:
+        app(standalone_mode=True)
+        sys.stdout.flush()
+    except OSError as error:  # --help or --version onto a full or closed stdout
+        if error.errno == errno.EPIPE:
+            raise
+        try:
+            output_failed(error)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)

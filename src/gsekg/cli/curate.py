@@ -200,7 +200,8 @@ def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
         out.print(Panel(body, title=title, title_align="left"))
         while True:
             answer = Prompt.ask(
-                "[a]ccept [r]eject re[l]ink [p]referred [d]eprecated [q]uit",
+                # plain Text: in a markup string, "[a]" would be read as a style tag and vanish
+                Text("(a)ccept (r)eject re(l)ink (p)referred (d)eprecated (q)uit"),
                 choices=["a", "r", "l", "p", "d", "q"],
                 default="r",
                 console=out,

@@ -128,7 +128,7 @@ CASES: dict[str, Case] = {
     "limit not a number": q("ASK {}", "--limit", "ten", code=2, message="--limit"),
     "zero timeout": q("ASK {}", "--timeout", "0", code=2, message="--timeout"),
     "negative timeout": q("ASK {}", "--timeout", "-5", code=2, message="--timeout"),
-    "unknown engine": q("ASK {}", "--engine", "nope", message="unknown engine"),
+    "unknown engine": q("ASK {}", "--engine", "nope", code=2, message="--engine"),
     "output in missing folder": q("ASK {}", "-o", "@workspace/no/such/out.csv", message="out.csv"),
     "output is a folder": q("ASK {}", "-o", "@workspace", message="is a folder"),
     "no query argument": other("query", code=2, message="Missing argument"),

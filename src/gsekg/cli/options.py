@@ -36,16 +36,32 @@ NoInferenceOpt = Annotated[
     bool,
     typer.Option("--no-inference", help="Leave out inferred triples and the simple-view rules."),
 ]
+def one_of(*choices: str) -> Callable[[str], str]:
+    """An option callback: a value outside ``choices`` is a usage error (exit 2)."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
 EngineOpt = Annotated[
     str,
-    typer.Option("--engine", help="Query engine: oxigraph (default, cached on disk) or rdflib."),
+    typer.Option(
+        "--engine",
+        metavar="[oxigraph|rdflib]",
+        callback=one_of("oxigraph", "rdflib"),
+        help="Query engine: oxigraph (default, cached on disk) or rdflib.",
+    ),
 ]
 EndpointOpt = Annotated[
     str | None,
     typer.Option(
         "--endpoint",
-        help="Query this SPARQL 1.1 endpoint instead of a local graph "
-        "(credentials from GSEKG_ENDPOINT_USER / GSEKG_ENDPOINT_PASSWORD).",
+        help="Query this SPARQL 1.1 endpoint instead of a local graph (credentials from "
+        "GSEKG_ENDPOINT_TOKEN, or GSEKG_ENDPOINT_USER / GSEKG_ENDPOINT_PASSWORD).",
     ),
 ]
 CacheDirOpt = Annotated[
@@ -58,6 +74,8 @@ ViewOpt = Annotated[
     str,
     typer.Option(
         "--view",
+        metavar="[union|best]",
+        callback=one_of("union", "best"),
         help="Which graph queries read by default: union (every claim) or best (per subject "
         "and property, the preferred claims if any, else the normal ones; never deprecated).",
     ),

@@ -98,3 +98,12 @@ def test_help_and_version_onto_a_closed_or_full_stdout(
     assert done.returncode == 1
     assert done.stderr.startswith("Error: cannot write the output: "), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_saved_query_onto_a_full_stdout_blames_the_output() -> None:
+    command = f"{shlex.quote(sys.executable)} -m gsekg query editions > /dev/full"
+    done = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr == "Error: cannot write the output: No space left on device\n"

@@ -333,6 +333,7 @@ class Case:
 
 CASES: dict[str, Case] = {
     "picture: unknown format": Case(("ontology", "picture", "-f", "png"), 2, "'--format'"),
+    "picture: a .png name": Case(("ontology", "picture", "-o", "@tmp/x.png"), 2, "'--output'"),
     "picture: missing ontology folder": Case(
         ("ontology", "picture", "--ontology", "@tmp/nowhere"), 1, "does not exist"
     ),

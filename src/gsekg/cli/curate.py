@@ -26,7 +26,7 @@ CurationDirOpt = Annotated[
     typer.Option(
         "--data-dir",
         envvar="GSEKG_DATA_DIR",
-        help="The data folder to write (default: ./data in a checkout of the project).",
+        help="The data folder (default: ./data in a checkout of the project).",
     ),
 ]
 

@@ -58,6 +58,12 @@ def picture(
     from gsekg.schema_picture import PICTURE_FORMATS, model_dot, render_svg
 
     suffix = output.suffix.lstrip(".").lower() if output else ""
+    if output is not None and fmt is None and suffix not in ("svg", "dot", "gv"):
+        raise typer.BadParameter(
+            f"{output.name!r}: the picture is SVG or Graphviz DOT; name an .svg, .dot or .gv "
+            "file, or choose with --format",
+            param_hint="'--output'",
+        )
     chosen = fmt or ("dot" if suffix in ("dot", "gv") else "svg")
     if chosen not in PICTURE_FORMATS:
         raise typer.BadParameter(

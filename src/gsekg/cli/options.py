@@ -36,6 +36,8 @@ NoInferenceOpt = Annotated[
     bool,
     typer.Option("--no-inference", help="Leave out inferred triples and the simple-view rules."),
 ]
+
+
 def one_of(*choices: str) -> Callable[[str], str]:
     """An option callback: a value outside ``choices`` is a usage error (exit 2)."""
 

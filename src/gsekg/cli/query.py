@@ -124,6 +124,8 @@ def _located(error: InputError, origin: str, *, show_text: bool = True) -> Input
     only the position is kept: neither the offending line nor the parser's words about it.
     """
     message = str(error)
+    if message.startswith("cannot write the output"):
+        return error  # about stdout or -o, not the query's file
     position = re.match(r"query:\d+:\d+", message)
     if position and not show_text:
         message = (

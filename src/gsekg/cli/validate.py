@@ -52,8 +52,8 @@ def validate(
 
     The files are checked as written, before any rule or inference (cardinalities per
     source); with a corpus, each article's checksum first, then every span. Exit 0 when it
-    conforms (warnings allowed), 3 on violations, 1 on unreadable input. ``--engine`` and
-    ``--cache-dir`` are accepted for compatibility and not needed.
+    conforms (warnings allowed), 3 on violations, 1 on unreadable input. --engine and
+    --cache-dir are accepted for compatibility and not needed.
     """
     from gsekg.engines import inputs
     from gsekg.loader import expand

@@ -210,3 +210,10 @@ def test_cli_why_unknown_value_says_so(runner: CliRunner) -> None:
     result = runner.invoke(app, ["why", "gse:gse2022", "schema:sponsor", "gse:unesco"])
     assert result.exit_code == 0
     assert "no claim states that property of 'gse:gse2022'" in result.stderr
+
+
+def test_why_of_a_value_the_graph_lacks_says_so(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["why", "BNU", "rdf:type", "schema:Person", "-f", "json"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "[]"
+    assert "the graph neither states nor derives BNU rdf:type schema:Person" in result.stderr

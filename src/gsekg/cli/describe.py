@@ -218,7 +218,10 @@ def why(
         labels = _labels(reader, result)
     folder = corpus_folder(corpus, "passages are not shown")
     if not result.evidence and not result.derived:
-        note(f"no claim states {'that property of ' if prop else 'anything about '}{name!r}")
+        if value is not None:
+            note(f"the graph neither states nor derives {name} {prop} {value}")
+        else:
+            note(f"no claim states {'that property of ' if prop else 'anything about '}{name!r}")
     passages = PassageReader(folder, context, warn=note)
     if chosen == "json":
         print_json(why_json(result, passages))

@@ -64,9 +64,15 @@ def test_curator_adds_an_article(runner: CliRunner, folders: tuple[Path, Path]) 
 
     summary = invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
     assert re.match(r"accepted \d+ of \d+ candidates", summary)
-    # gse:gse2021 and Mohamed Jemni's post; the unknown institute stays a candidate
-    assert "2 new entities" in summary
+    # gse:gse2021; Mohamed Jemni's post is the one the graph knows (same holder, same unit);
+    # the unknown institute stays a candidate
+    assert "1 new entity" in summary
     registry = (data / "entities.ttl").read_text(encoding="utf-8")
+    assert "gse:post-mohamed-jemni-director" not in registry
+    accepted = (data / f"{source}.trig").read_text(encoding="utf-8")
+    assert "gse:post-mohamed-jemni-ict-director org:heldBy gse:mohamed-jemni" in " ".join(
+        accepted.split()
+    )
     assert 'gse:gse2021 a gso:ConferenceEdition ; skos:prefLabel "Global Smart Education' in (
         registry
     )

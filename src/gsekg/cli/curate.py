@@ -157,7 +157,7 @@ def review(
     where = f" to {written.path}" if written.path else ""
     typer.echo(
         f"accepted {len(written.claims)} of {len(loaded.claims)} candidates{where}; "
-        f"{len(written.entities)} new entities"
+        f"{len(written.entities)} new {'entity' if len(written.entities) == 1 else 'entities'}"
     )
 
 

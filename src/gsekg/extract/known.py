@@ -26,6 +26,8 @@ _NARY = {
     for local in ("Role", "RoleList", "Quantity", "Approval", "Partnership", "Claim")
 } | {PREFIXES["org"] + "Post", PREFIXES["schema"] + "Schedule"}
 _RDF_TYPE = PREFIXES["rdf"] + "type"
+_HELD_BY = PREFIXES["org"] + "heldBy"
+_POST_IN = PREFIXES["org"] + "postIn"
 
 
 @dataclass
@@ -57,8 +59,12 @@ class Entity:
 class KnownIndex:
     """Known entities and a name -> entities map (normalised, case-insensitive)."""
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    def __init__(
+        self, entities: Iterable[Entity], posts: dict[tuple[str, str], str] | None = None
+    ) -> None:
         self.entities = {e.iri: e for e in entities}
+        self.posts = dict(posts or {})
+        """Known posts by (holder, organisation) IRIs: a post found again is that post."""
         self.by_name: dict[str, set[str]] = defaultdict(set)
         for entity in self.entities.values():
             for text, _kind in entity.names:
@@ -73,11 +79,15 @@ class KnownIndex:
 
         found: dict[str, Entity] = {}
         nary: set[str] = set()
+        held: dict[str, str] = {}
+        within: dict[str, str] = {}
         for path in files:
             for quad in parse_file(path):
                 subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
                 if not isinstance(subject, NamedNode) or not subject.value.startswith(GSE):
                     continue
+                if predicate in (_HELD_BY, _POST_IN) and isinstance(obj, NamedNode):
+                    (held if predicate == _HELD_BY else within)[subject.value] = obj.value
                 entity = found.setdefault(subject.value, Entity(subject.value))
                 if predicate == _RDF_TYPE and isinstance(obj, NamedNode):
                     entity.types.add(obj.value)
@@ -87,7 +97,12 @@ class KnownIndex:
                     pair = (obj.value, _NAME_KINDS[predicate])
                     if pair not in entity.names:
                         entity.names.append(pair)
-        return cls(e for iri, e in found.items() if iri not in nary and e.types | set(e.names))
+        posts = {
+            (person, within[post]): post for post, person in sorted(held.items()) if post in within
+        }
+        return cls(
+            (e for iri, e in found.items() if iri not in nary and e.types | set(e.names)), posts
+        )
 
     def lookup(self, name: str) -> list[Entity]:
         """The entities that have exactly this name (normalised, any case)."""

@@ -84,8 +84,21 @@ def _post(
     article: Article, person: Mention, title: str, org: Mention, title_start: int
 ) -> Candidate:
     local = person.entity.compact.removeprefix("gse:")
-    node = f"gse:post-{local}-{slug(title, 32)}"
+    known = article.known.posts.get((person.entity.iri, org.entity.iri))
+    # a post the graph knows (same holder, same organisation) is that post, not a second one
+    node = "gse:" + known.removeprefix(GSE) if known else f"gse:post-{local}-{slug(title, 32)}"
     bounds = [person.start, person.end, title_start, org.end]
+    new = (
+        []
+        if known
+        else [
+            NewEntity(
+                GSE + node.removeprefix("gse:"),
+                "",
+                f"{title} of {org.entity.label} ({person.entity.label})",
+            )
+        ]
+    )
     return Candidate(
         "post",
         "posts.apposition",
@@ -98,12 +111,6 @@ def _post(
             (node, "org:postIn", org.entity.compact),
             (node, "schema:jobTitle", literal(title)),
         ],
-        new=[
-            NewEntity(
-                GSE + node.removeprefix("gse:"),
-                "",
-                f"{title} of {org.entity.label} ({person.entity.label})",
-            )
-        ],
+        new=new,
         keys=[("post", person.entity.iri, org.entity.iri)],
     )

@@ -217,11 +217,24 @@ def resolve_property(snapshot: Snapshot, name: str) -> NamedNode:
         NotFoundError: no property in use has that name (with the nearest ones).
         AmbiguousNameError: the local name belongs to several namespaces.
     """
-    used = sorted({t.predicate for t in snapshot.facts}, key=lambda p: p.value)
+    return match_property(name, sorted({t.predicate for t in snapshot.facts}, key=str))
+
+
+def property_iri(name: str) -> str:
+    """``name`` as an IRI text: ``<…>`` unwrapped, a predeclared prefix expanded."""
     text = name.strip().removeprefix("<").removesuffix(">")
     prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES:
-        text = PREFIXES[prefix] + local
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else text
+
+
+def match_property(name: str, used: Sequence[NamedNode]) -> NamedNode:
+    """The one of the ``used`` properties that ``name`` means (IRI, compact or local name).
+
+    Raises:
+        NotFoundError: none has that name (with the nearest ones).
+        AmbiguousNameError: the local name belongs to several namespaces.
+    """
+    text = property_iri(name)
     for predicate in used:
         if predicate.value == text:
             return predicate

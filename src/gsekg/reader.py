@@ -422,30 +422,16 @@ class GraphReader:
             NotFoundError: no property in use has that name (with the nearest ones).
             AmbiguousNameError: the local name belongs to several namespaces.
         """
-        from gsekg.entities import AmbiguousNameError, normalise
+        from gsekg.entities import match_property, property_iri
 
-        text = name.strip().removeprefix("<").removesuffix(">")
-        prefix, colon, local = text.partition(":")
-        if colon and prefix in PREFIXES:
-            text = PREFIXES[prefix] + local
+        text = property_iri(name)
         try:
             iri = NamedNode(text) if ":" in text and " " not in text else None
         except ValueError:
             iri = None
         if iri is not None and self.ask(f"ASK {{ ?s {sparql_term(iri)} ?o }}"):
-            return iri
-        used = self._used_properties()
-        wanted = normalise(name).replace(" ", "")
-        hits = [p for p in used if normalise(_local_name(p.value)) == wanted]
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            raise AmbiguousNameError(name, [compact(p.value) for p in hits])
-        from rapidfuzz import process
-
-        names = {compact(p.value): _local_name(p.value) for p in used}
-        near = process.extract(name, names, limit=3, score_cutoff=60)
-        raise NotFoundError(f"no property {name!r} is used in the graph", [k for _, _, k in near])
+            return iri  # one ASK, not the list of every property in use
+        return match_property(name, self._used_properties())
 
     def _used_properties(self) -> list[NamedNode]:
         result = self.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
@@ -535,10 +521,6 @@ class NameTable:
 
 def _sendable(triple: Triple) -> bool:
     return all(isinstance(t, NamedNode | Literal) for t in triple)
-
-
-def _local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _rank_name(rank: Term | None) -> str | None:

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from gsekg import queries
 from gsekg.cli import app
 from gsekg.engines import Engine, OxigraphEngine, open_engine
+from test_competency import assert_expected_answer
 from virtuoso_server import Virtuoso, available
 
 pytestmark = [
@@ -100,13 +101,7 @@ def remote(pushed: str) -> Iterator[Engine]:
 
 @pytest.mark.parametrize("saved", SAVED)
 def test_saved_query_answers_as_the_articles(remote: Engine, saved: queries.SavedQuery) -> None:
-    header, rows = queries.run_saved(saved.name, remote)
-    expected_header, expected_rows = queries.read_expected(saved)
-    assert header == expected_header
-    missing = sorted(set(expected_rows) - set(rows))
-    unexpected = sorted(set(rows) - set(expected_rows))
-    assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}"
-    assert queries.same_rows(rows, expected_rows, ordered=saved.header.ordered)
+    assert_expected_answer(remote, saved)
 
 
 def _same(text: str) -> Any:

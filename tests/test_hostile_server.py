@@ -32,6 +32,7 @@ from gsekg.cli.app import app
 from gsekg.engines import inputs, open_engine
 from gsekg.errors import InputError
 from gsekg.front import Front, Policy
+from test_bad_inputs import Case, other, q  # the same case shape; "@busy_port" is a port in use
 
 DEEP = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
 DEEP_PARENS = "SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }"
@@ -51,27 +52,6 @@ def mini_count() -> str:
         value = engine.query(NORMAL).rows[0][0].value
     assert value.isdigit() and int(value) > 50
     return value
-
-
-@dataclass(frozen=True)
-class Case:
-    """Arguments (``@busy_port`` is a port in use), stdin, exit code, first stderr line part."""
-
-    args: tuple[str, ...]
-    code: int
-    message: str = ""
-    stdin: str | None = None
-    data: bool = True
-
-
-def q(*args: str, code: int = 1, message: str = "", stdin: str | None = None) -> Case:
-    """A ``gsekg query`` case on the mini graph."""
-    return Case(("query", *args), code, message, stdin)
-
-
-def other(*args: str, code: int = 1, message: str = "") -> Case:
-    """A case for another command; no --data is added."""
-    return Case(args, code, message, data=False)
 
 
 _DEPTH = "Error: the query nests brackets 3000 deep; the limit is 200"

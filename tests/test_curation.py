@@ -47,6 +47,16 @@ def invoke(runner: CliRunner, *args: str | Path, code: int = 0) -> str:
     return result.stdout
 
 
+def curate(runner: CliRunner, article: Path, data: Path, corpus: Path) -> tuple[str, Path]:
+    """``source add``, ``extract`` and ``review --accept-all-above 0.8``: the id and the draft."""
+    where = ("--data-dir", data, "--corpus", corpus)
+    source = invoke(runner, "source", "add", article, *where).strip()
+    draft = data.parent / "draft.trig"
+    invoke(runner, "extract", source, "-o", draft, *where)
+    invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
+    return source, draft
+
+
 def test_curator_adds_an_article(runner: CliRunner, folders: tuple[Path, Path]) -> None:
     data, corpus = folders
     where = ("--data-dir", data, "--corpus", corpus)
@@ -123,10 +133,7 @@ def test_an_article_with_crlf_line_endings_keeps_its_spans(
     where = ("--data-dir", data, "--corpus", corpus)
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes(ARTICLE.read_bytes().replace(b"\n", b"\r\n"))
-    source = invoke(runner, "source", "add", crlf, *where).strip()
-    draft = data.parent / "draft.trig"
-    invoke(runner, "extract", source, "-o", draft, *where)
-    invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
+    curate(runner, crlf, data, corpus)
     assert "conforms: 0 violations" in invoke(runner, "validate", *where)
     why = invoke(runner, "why", "gse:gse2021", "gso:theme", "--context", "0", "-f", "json", *where)
     spans = [span for claim in json.loads(why) for span in claim["spans"]]
@@ -166,10 +173,7 @@ def test_sources_added_at_once_all_get_their_own_id(folders: tuple[Path, Path]) 
 def test_review_twice_adds_nothing(runner: CliRunner, folders: tuple[Path, Path]) -> None:
     data, corpus = folders
     where = ("--data-dir", data, "--corpus", corpus)
-    source = invoke(runner, "source", "add", ARTICLE, *where).strip()
-    draft = data.parent / "draft.trig"
-    invoke(runner, "extract", source, "-o", draft, *where)
-    invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
+    source, draft = curate(runner, ARTICLE, data, corpus)
     before = (data / f"{source}.trig").read_text(encoding="utf-8")
     again = invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
     assert again.startswith("accepted 0 of")
@@ -180,10 +184,7 @@ def test_contradicting_date_is_kept_beside(runner: CliRunner, folders: tuple[Pat
     """A second article giving GSE 2021 other dates: a second claim, the first one kept."""
     data, corpus = folders
     where = ("--data-dir", data, "--corpus", corpus)
-    first = invoke(runner, "source", "add", ARTICLE, *where).strip()
-    draft = data.parent / "draft.trig"
-    invoke(runner, "extract", first, "-o", draft, *where)
-    invoke(runner, "review", draft, "--accept-all-above", "0.8", *where)
+    first, draft = curate(runner, ARTICLE, data, corpus)
     other = data.parent / "other.txt"
     other.write_text(
         "A later note says the Global Smart Education Conference 2021 was held on "

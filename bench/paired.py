@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402  (bench/ is not a package)
+from run import gsekg, oxigraph  # noqa: E402  (the commands bench/run.py measures too)
 
 ROWS = 1_000_000
 ENTITY = "gse:org1"
@@ -82,17 +83,6 @@ def paired(
         file=sys.stderr,
     )
     return {"ratio": median, "peak_a_mb": peak_a, "peak_b_mb": peak_b}
-
-
-def gsekg(*args: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
-    return [sys.executable, "-m", "gsekg", *args]
-
-
-def oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        raise SystemExit("the oxigraph CLI is missing: pip install oxigraph")
-    return found
 
 
 def free_port() -> int:

@@ -9,9 +9,11 @@ and the checksum, never the text: the text stays in the corpus folder, as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,53 +141,47 @@ def add(
     text, digest = read_article_file(path)
     del text
     _check_metadata(publisher, date, url, language)
+    with _one_registration_at_a_time(data_dir):
+        sources = registered(data_dir)
+        for source in sources.values():
+            if source.sha256 == digest or source.id.split("_", 1)[-1] == digest[:16]:
+                raise InputError(f"{path} is already registered as source {source.id}")
+        index = 1 + max((int(i[:3]) for i in sources if i[:3].isdigit()), default=-1)
+        source_id = f"{index:03d}_{digest[:16]}"
+        target = corpus / f"{source_id}.txt"
+        if not corpus.is_dir():
+            raise InputError(f"corpus folder {corpus} does not exist")
+        _check_outside(corpus, data_dir)
+        record = _record(source_id, digest, title, publisher, date, url, language)
+        registry = data_dir / SOURCES_FILE
+        try:
+            old = registry.read_text(encoding="utf-8") if registry.exists() else _HEADER
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read {registry}: {error}") from None
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            _copy(path, target)
+        from gsekg.atomic import write_text
+
+        write_text(registry, old.rstrip("\n") + "\n\n" + record)
+        return source_id
+
+
+@contextlib.contextmanager
+def _one_registration_at_a_time(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's lock: the next index and the registry are read, then written."""
     from filelock import FileLock, Timeout
 
+    lock = FileLock(str(data_dir / f".{SOURCES_FILE}.lock"), timeout=60)
     try:
-        # one registration at a time: the next index and the registry are read, then written
-        with FileLock(str(data_dir / f".{SOURCES_FILE}.lock"), timeout=60):
-            return _register(path, data_dir, corpus, digest, title, publisher, date, url, language)
+        lock.acquire()
     except Timeout:
-        raise InputError(
-            f"another gsekg is registering a source in {data_dir}; try again"
-        ) from None
+        raise InputError(f"another gsekg is adding a source to {data_dir}; try again") from None
     except OSError as error:
         raise InputError(f"cannot lock {data_dir}: {error.strerror or error}") from None
-
-
-def _register(
-    path: Path,
-    data_dir: Path,
-    corpus: Path,
-    digest: str,
-    title: str | None,
-    publisher: str | None,
-    date: str | None,
-    url: str | None,
-    language: str | None,
-) -> str:
-    sources = registered(data_dir)
-    for source in sources.values():
-        if source.sha256 == digest or source.id.split("_", 1)[-1] == digest[:16]:
-            raise InputError(f"{path} is already registered as source {source.id}")
-    index = 1 + max((int(i[:3]) for i in sources if i[:3].isdigit()), default=-1)
-    source_id = f"{index:03d}_{digest[:16]}"
-    target = corpus / f"{source_id}.txt"
-    if not corpus.is_dir():
-        raise InputError(f"corpus folder {corpus} does not exist")
-    _check_outside(corpus, data_dir)
-    record = _record(source_id, digest, title, publisher, date, url, language)
-    registry = data_dir / SOURCES_FILE
     try:
-        old = registry.read_text(encoding="utf-8") if registry.exists() else _HEADER
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {registry}: {error}") from None
-    if not target.exists() or target.read_bytes() != path.read_bytes():
-        _copy(path, target)
-    from gsekg.atomic import write_text
-
-    write_text(registry, old.rstrip("\n") + "\n\n" + record)
-    return source_id
+        yield
+    finally:
+        lock.release()
 
 
 def _check_outside(corpus: Path, data_dir: Path) -> None:

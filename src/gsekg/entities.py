@@ -136,20 +136,10 @@ class NameIndex:
 
     def _as_iri(self, name: str) -> NamedNode | None:
         """The IRI ``name`` spells (full, ``<full>``, compact or bare ``gse:`` slug), if known."""
-        candidates = [name.removeprefix("<").removesuffix(">")]
-        prefix, colon, local = name.partition(":")
-        if colon and prefix in PREFIXES:
-            candidates.append(PREFIXES[prefix] + local)
-        elif not colon:
-            candidates.append(GSE + name)
-        for candidate in candidates:
-            try:
-                iri = NamedNode(candidate) if _looks_like_iri(candidate) else None
-            except ValueError:  # not an IRI (braces, pipes, quotes, control characters): a name
-                iri = None
-            if iri is not None and (iri in self.snapshot.out or iri in self.snapshot.into):
-                return iri
-        return None
+        return next(
+            (i for i in iri_spellings(name) if i in self.snapshot.out or i in self.snapshot.into),
+            None,
+        )
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
         """Entities whose names best match ``text``, best first, one hit per entity."""
@@ -185,9 +175,26 @@ class NameIndex:
         )
 
 
-def _looks_like_iri(text: str) -> bool:
-    scheme, colon, rest = text.partition(":")
-    return bool(colon and scheme.isalpha() and rest and " " not in text)
+def iri_spellings(name: str) -> list[NamedNode]:
+    """The IRIs ``name`` may spell, in order: itself (or ``<itself>``), then its compact
+    expansion or, for a bare word, the ``gse:`` slug. Text that is no IRI (braces, pipes,
+    quotes, control characters) spells none: it is a name."""
+    candidates = [name.removeprefix("<").removesuffix(">")]
+    prefix, colon, local = name.partition(":")
+    if colon and prefix in PREFIXES:
+        candidates.append(PREFIXES[prefix] + local)
+    elif not colon:
+        candidates.append(GSE + name)
+    found = []
+    for candidate in candidates:
+        scheme, colon, rest = candidate.partition(":")
+        if not (colon and scheme.isalpha() and rest and " " not in candidate):
+            continue
+        try:
+            found.append(NamedNode(candidate))
+        except ValueError:
+            continue
+    return found
 
 
 def most_specific_types(snapshot: Snapshot, entity: NamedNode) -> list[NamedNode]:

@@ -374,23 +374,9 @@ class GraphReader:
             return text
 
     def _as_iri(self, name: str) -> NamedNode | None:
-        candidates = [name.removeprefix("<").removesuffix(">")]
-        prefix, colon, local = name.partition(":")
-        if colon and prefix in PREFIXES:
-            candidates.append(PREFIXES[prefix] + local)
-        elif not colon:
-            candidates.append(GSE + name)
-        for candidate in candidates:
-            scheme, colon, rest = candidate.partition(":")
-            if not (colon and scheme.isalpha() and rest and " " not in candidate):
-                continue
-            try:
-                iri = NamedNode(candidate)
-            except ValueError:
-                continue
-            if self.exists(iri):
-                return iri
-        return None
+        from gsekg.entities import iri_spellings
+
+        return next((iri for iri in iri_spellings(name) if self.exists(iri)), None)
 
     def _names(self, text: str | None) -> list[tuple[NamedNode, str, NamedNode]]:
         """(entity, name, name property) of ``gse:``/``src:`` entities; with ``text``, only

@@ -84,12 +84,9 @@ def compute(engine: Engine) -> Stats:
     nary = f"FILTER NOT EXISTS {{ ?e a ?c . {values('c', NARY_CLASSES)} }}"
     entity = f'?e a ?t . FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{GSE}")) {nary}'
     entities = _count(reader, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {entity} }}")
-    per_class: Counter[str] = Counter()
-    for t, n in reader.select(
-        f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {entity} }} GROUP BY ?t"
-    ).rows:
-        if isinstance(t, NamedNode):
-            per_class[compact(t.value)] += _int(n)
+    per_class = _per_iri(
+        reader, f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {entity} }} GROUP BY ?t"
+    )
     claims = set(per_graph) | {
         c
         for (c,) in reader.select("SELECT DISTINCT ?c WHERE { ?c a gso:Claim }").rows
@@ -110,12 +107,9 @@ def compute(engine: Engine) -> Stats:
         for key in sources.get(claim) or {"(no source)"}:
             claims_per_source[key] += 1
             triples_per_source[key] += per_graph.get(claim, 0)
-    per_property: Counter[str] = Counter()
-    for p, n in reader.select(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?p"
-    ).rows:
-        if isinstance(p, NamedNode):
-            per_property[compact(p.value)] += _int(n)
+    per_property = _per_iri(
+        reader, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?p"
+    )
     named = sum(per_graph.values())
     best = _count(reader, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }}")
     built = engine.build_stats
@@ -142,6 +136,15 @@ def compute(engine: Engine) -> Stats:
 def _count(reader: GraphReader, sparql: str) -> int:
     rows = reader.select(sparql).rows
     return _int(rows[0][0]) if rows else 0
+
+
+def _per_iri(reader: GraphReader, query: str) -> Counter[str]:
+    """The counts of a ``SELECT ?iri ?n … GROUP BY ?iri`` query, by compact name."""
+    counts: Counter[str] = Counter()
+    for key, n in reader.select(query).rows:
+        if isinstance(key, NamedNode):
+            counts[compact(key.value)] += _int(n)
+    return counts
 
 
 def _int(term: Any) -> int:

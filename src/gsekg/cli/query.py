@@ -39,6 +39,8 @@ class Source:
 def resolve(query: str) -> Source:
     """The query QUERY names (see :func:`_resolve`), refused when larger than the size limit.
 
+    The engine checks the size again; checking here refuses before a store is opened.
+
     Raises:
         InputError: Empty, too large, or an unreadable or missing file.
         NotFoundError: A bare word that names no saved query.
@@ -49,9 +51,7 @@ def resolve(query: str) -> Source:
     try:
         check_size(source.text)
     except InputError as error:
-        if source.origin == "query":  # inline: no file to name
-            raise
-        raise InputError(f"{source.origin}: {error}") from None
+        raise _located(error, source.origin) from None
     return source
 
 

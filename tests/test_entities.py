@@ -14,7 +14,7 @@ from gsekg.entities import AmbiguousNameError, NameIndex, normalise, resolve_pro
 from gsekg.errors import NotFoundError
 from gsekg.loader import parse_file
 from gsekg.namespaces import GSE, PREFIXES
-from gsekg.provenance import Snapshot
+from gsekg.snapshot import Snapshot
 
 INDEX = NameIndex(Snapshot.from_quads(parse_file(MINI)))
 

@@ -19,7 +19,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini.trig"
 
 @dataclass
 class Result:
-    """The shape of ``gsekg.engines.QueryResult``, filled straight from pyoxigraph."""
+    """The shape of ``gsekg.terms.QueryResult``, filled straight from pyoxigraph."""
 
     kind: str
     variables: list[str] = field(default_factory=list)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, MINI
 from gsekg.cli import app
 from gsekg.loader import parse_file
-from gsekg.provenance import Snapshot
+from gsekg.snapshot import Snapshot
 from gsekg.validation import integrity_findings
 
 BAD = FIXTURES / "bad-claims.trig"

@@ -33,9 +33,7 @@ from gsekg import guard
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import BEST_VIEW, PREFIXES, VIEWS
-from gsekg.terms import QueryResult as QueryResult  # re-exported: older imports
-from gsekg.terms import Substitutions
-from gsekg.terms import Term as Term
+from gsekg.terms import QueryResult, Substitutions, Term
 
 if TYPE_CHECKING:
     from gsekg.build import Progress

@@ -18,18 +18,6 @@ from gsekg.errors import InputError
 from gsekg.reader import Fact, GraphReader
 from gsekg.render import display
 
-# Re-exported for the modules that still index a whole graph (validate, search).
-from gsekg.snapshot import HAS_SELECTOR as HAS_SELECTOR
-from gsekg.snapshot import NARY_CLASSES as NARY_CLASSES
-from gsekg.snapshot import OA_END as OA_END
-from gsekg.snapshot import OA_START as OA_START
-from gsekg.snapshot import PREF_LABEL as PREF_LABEL
-from gsekg.snapshot import RDF_TYPE as RDF_TYPE
-from gsekg.snapshot import SUBCLASS_OF as SUBCLASS_OF
-from gsekg.snapshot import Claim as Claim
-from gsekg.snapshot import Snapshot as Snapshot
-from gsekg.snapshot import node as node
-
 Span = tuple[int, int]
 
 

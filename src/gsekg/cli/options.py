@@ -15,7 +15,7 @@ import typer
 
 if TYPE_CHECKING:
     from gsekg.engines import Engine
-    from gsekg.provenance import Snapshot
+    from gsekg.snapshot import Snapshot
     from gsekg.store import Inputs
 
 T = TypeVar("T")
@@ -196,7 +196,7 @@ class GraphOptions:
 
     def snapshot(self) -> Snapshot:
         """Open the graph and hold it in memory."""
-        from gsekg.provenance import Snapshot
+        from gsekg.snapshot import Snapshot
 
         with self.open() as graph:
             return Snapshot.from_quads(graph.quads())

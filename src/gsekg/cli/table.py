@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gsekg.engines import QueryResult
+    from gsekg.terms import QueryResult
 
 _NUMERIC_TYPES = frozenset(
     "http://www.w3.org/2001/XMLSchema#" + name

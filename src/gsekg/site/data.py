@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from gsekg.engines import Term
 from gsekg.namespaces import GSE, GSO, PREFIXES, SRC, compact
+from gsekg.terms import Term
 
 if TYPE_CHECKING:
     from gsekg.engines import Engine

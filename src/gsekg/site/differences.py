@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from gsekg.engines import Term
 from gsekg.namespaces import GSO, compact
 from gsekg.site.data import LABEL_PROPERTIES, RDF_TYPE, Claim, SiteData, sort_key
+from gsekg.terms import Term
 
 _ROLE = GSO + "Role"
 _AGENT = NamedNode(GSO + "agent")

@@ -9,10 +9,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from gsekg.engines import Term
 from gsekg.namespaces import PREFIXES
 from gsekg.site.data import RDF_TYPE, Claim, SiteData
 from gsekg.site.markup import jsonld_id
+from gsekg.terms import Term
 
 _XSD_STRING = PREFIXES["xsd"] + "string"
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from pyoxigraph import NamedNode
 
-from gsekg.engines import Term
 from gsekg.site.data import CATEGORIES, OTHER, Entity
 from gsekg.site.differences import Difference
 from gsekg.site.jsonld import claim_jsonld
 from gsekg.site.markup import esc, jsonld_id, page, table, tag
 from gsekg.site.pages import Pages, entity_path, expand, source_path
+from gsekg.terms import Term
 
 
 def index_page(pages: Pages, counts: dict[str, int]) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from gsekg.engines import Term
 from gsekg.namespaces import GSE, GSO, PREFIXES, compact
 from gsekg.site.corpus import Corpus
 from gsekg.site.data import (
@@ -32,6 +31,7 @@ from gsekg.site.data import (
 from gsekg.site.differences import Difference, differences
 from gsekg.site.jsonld import claim_jsonld, triples_jsonld
 from gsekg.site.markup import esc, page, table, tag
+from gsekg.terms import Term
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _ROLE = GSO + "Role"

@@ -8,6 +8,7 @@ and ``GSEKG_ENDPOINT_PASSWORD`` (HTTP Basic).
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 import socket
@@ -15,16 +16,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
+    QueryBoolean,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -68,32 +72,43 @@ class Client:
         self.url = url
 
     def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
-        """Send a query (with the gsekg prefixes predeclared) and parse the answer."""
+        """Send a query (with the gsekg prefixes predeclared) and parse the whole answer."""
         from gsekg.terms import QueryResult
 
+        with self.answer(sparql, form=form, timeout=timeout) as answer:
+            if isinstance(answer, QueryBoolean | QuerySolutions):
+                return QueryResult.of(answer)
+            return QueryResult("graph", triples=list(answer))
+
+    @contextmanager
+    def answer(
+        self, sparql: str, *, form: str, timeout: float | None = None
+    ) -> Iterator[QueryBoolean | QuerySolutions | Iterator[Triple]]:
+        """Send a query and give its answer as it is read from the response.
+
+        Solutions or triples are parsed as they are iterated, so a caller that writes them
+        as they come holds none of them; the connection closes when the block ends. A
+        malformed answer, found while iterating, is an :class:`EngineError`.
+        """
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
         body = urllib.parse.urlencode({"query": sparql_prologue() + sparql}).encode()
-        content_type, payload = self._send(
-            "POST",
-            self.url,
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": f"{N_TRIPLES}, text/turtle;q=0.9" if graph_form else RESULTS_JSON,
-            },
-            timeout,
-        )
-        try:
-            if graph_form:
-                fmt = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
-                triples = [q.triple for q in parse(payload, format=fmt)]
-                return QueryResult("graph", triples=triples)
-            results_format = QueryResultsFormat.from_media_type(content_type)
-            payload = _VIRTUOSO_BNODE.sub(rb"\1", payload)
-            answer = parse_query_results(payload, format=results_format or QueryResultsFormat.JSON)
-            return QueryResult.of(answer)
-        except (SyntaxError, ValueError) as error:
-            raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": f"{N_TRIPLES}, text/turtle;q=0.9" if graph_form else RESULTS_JSON,
+        }
+        with self._open("POST", self.url, body, headers, timeout) as (content_type, reader):
+            try:
+                if graph_form:
+                    fmt = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
+                    yield (quad.triple for quad in parse(io.BufferedReader(reader), format=fmt))
+                else:
+                    results_format = QueryResultsFormat.from_media_type(content_type)
+                    yield parse_query_results(
+                        io.BufferedReader(_VirtuosoBlankNodes(reader)),
+                        format=results_format or QueryResultsFormat.JSON,
+                    )
+            except (SyntaxError, ValueError) as error:
+                raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
 
     def update(self, sparql: str, *, timeout: float | None = None) -> None:
         """Send a SPARQL update."""
@@ -124,7 +139,21 @@ class Client:
         headers: Mapping[str, str],
         timeout: float | None,
     ) -> tuple[str, bytes]:
-        """Send a request; return the answer's media type and body, or raise a gsekg error.
+        """Send a request; return the answer's media type and body, or raise a gsekg error."""
+        with self._open(method, url, body, headers, timeout) as (media_type, reader):
+            return media_type, reader.read()
+
+    @contextmanager
+    def _open(
+        self,
+        method: str,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        timeout: float | None,
+    ) -> Iterator[tuple[str, _Response]]:
+        """Send a request; give the answer's media type and its body to read, or raise a
+        gsekg error.
 
         With ``timeout`` the whole exchange must end in time; without it each network
         operation may take :data:`DEFAULT_TIMEOUT`.
@@ -134,24 +163,77 @@ class Client:
             request.add_header(name, value)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            with urllib.request.urlopen(request, timeout=timeout or DEFAULT_TIMEOUT) as answer:
-                chunks = []
-                while chunk := answer.read(1 << 16):
-                    chunks.append(chunk)
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise TimeoutError
-                media_type = answer.headers.get_content_type()
-                return media_type, b"".join(chunks)
+            answer = urllib.request.urlopen(request, timeout=timeout or DEFAULT_TIMEOUT)
         except urllib.error.HTTPError as error:
             raise _http_error(url, error) from None
-        except TimeoutError:
-            raise _timed_out(url, timeout) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError | socket.timeout):
                 raise _timed_out(url, timeout) from None
             raise EngineError(f"cannot reach {url}: {error.reason}") from None
+        except TimeoutError:
+            raise _timed_out(url, timeout) from None
         except (OSError, ValueError) as error:
             raise EngineError(f"cannot talk to {url}: {error}") from None
+        with answer:
+            yield answer.headers.get_content_type(), _Response(answer, url, deadline, timeout)
+
+
+class _Response(io.RawIOBase):
+    """An answer's body as a binary file; a timeout or a broken connection while reading it
+    is a gsekg error (raised through pyoxigraph's parsers unchanged)."""
+
+    def __init__(
+        self, answer: IO[bytes], url: str, deadline: float | None, timeout: float | None
+    ) -> None:
+        self._answer, self._url, self._deadline, self._timeout = answer, url, deadline, timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise _timed_out(self._url, self._timeout)
+        try:
+            data = self._answer.read(len(buffer))
+        except TimeoutError:
+            raise _timed_out(self._url, self._timeout) from None
+        except (OSError, ValueError) as error:
+            raise EngineError(f"cannot talk to {self._url}: {error}") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _VirtuosoBlankNodes(io.RawIOBase):
+    """Results read from ``source`` with Virtuoso's ``nodeID://`` blank node labels made valid.
+
+    A label never contains ``}``, so each piece up to the last ``}`` read so far is fixed
+    apart and the rest waits for the next read: the same bytes as fixing the whole body.
+    """
+
+    def __init__(self, source: _Response) -> None:
+        self._source = source
+        self._held = b""
+        self._ready = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._ready:
+            chunk = self._source.read(1 << 16)
+            if not chunk:
+                self._ready, self._held = memoryview(_VIRTUOSO_BNODE.sub(rb"\1", self._held)), b""
+                if not self._ready:
+                    return 0
+                break
+            data = self._held + chunk
+            cut = data.rfind(b"}") + 1
+            self._ready = memoryview(_VIRTUOSO_BNODE.sub(rb"\1", data[:cut]))
+            self._held = data[cut:]
+        size = min(len(buffer), len(self._ready))
+        buffer[:size] = self._ready[:size]
+        self._ready = self._ready[size:]
+        return size
 
 
 def credentials() -> dict[str, str]:

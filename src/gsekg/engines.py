@@ -20,16 +20,14 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryBoolean,
-    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
-    RdfFormat,
     Store,
     Triple,
     Variable,
 )
 
-from gsekg import guard
+from gsekg import guard, streaming
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import BEST_VIEW, PREFIXES, VIEWS
@@ -41,16 +39,6 @@ if TYPE_CHECKING:
     from gsekg.store import Inputs
 
 ENGINES = ("oxigraph", "rdflib")
-STREAM_FORMATS: dict[str, dict[str, Any]] = {
-    "select": {
-        "csv": QueryResultsFormat.CSV,
-        "tsv": QueryResultsFormat.TSV,
-        "json": QueryResultsFormat.JSON,
-        "xml": QueryResultsFormat.XML,
-    },
-    "graph": {"ntriples": RdfFormat.N_TRIPLES},
-}
-"""Formats :meth:`OxigraphEngine.stream` writes with pyoxigraph, row by row."""
 
 
 class Engine(ABC):
@@ -96,6 +84,54 @@ class Engine(ABC):
         if request.is_update:
             return self._update(sparql, timeout)
         return self._evaluate(sparql, request, substitutions or {}, timeout)
+
+    def streams(self, kind: str, fmt: str) -> bool:
+        """Whether :meth:`stream` writes a ``kind`` answer (``select``, ``ask``, ``graph``)
+        in ``fmt`` as it comes; this engine does not stream."""
+        return False
+
+    def stream(
+        self,
+        sparql: str,
+        fmt: str,
+        sink: IO[bytes],
+        *,
+        substitutions: Substitutions | None = None,
+        timeout: float | None = None,
+        allow_service: bool = False,
+        limit: int | None = None,
+    ) -> str | None:
+        """Write the answer to ``sink`` in ``fmt`` as it comes, without holding it in memory.
+
+        Only where :meth:`streams` says so (see :mod:`gsekg.streaming`); ``limit`` keeps the
+        first rows or triples only. Returns the result's kind (``select``, ``ask`` or
+        ``graph``), or ``None`` when the query or format is not one this engine streams (the
+        caller then uses :meth:`query`). A write that fails (a full disk, a closed pipe) is
+        an :class:`InputError` ``cannot write the output: …``.
+
+        Raises:
+            The errors of :meth:`query`.
+        """
+        request = guard.check(sparql, allow_update=False, allow_service=allow_service)
+        kind = result_kind(request.form)
+        if not self.streams(kind, fmt):
+            return None
+        writer = streaming.Output(sink)
+        self._stream(sparql, request, kind, fmt, writer, substitutions or {}, timeout, limit)
+        return kind
+
+    def _stream(  # noqa: B027  (only engines whose streams() says yes are asked)
+        self,
+        sparql: str,
+        request: guard.Request,
+        kind: str,
+        fmt: str,
+        sink: streaming.Sink,
+        substitutions: Substitutions,
+        timeout: float | None,
+        limit: int | None,
+    ) -> None:
+        """Write an answer :meth:`streams` accepts."""
 
     @abstractmethod
     def _evaluate(
@@ -187,52 +223,51 @@ class OxigraphEngine(Engine):
             raise EngineError(f"update failed: {error}") from None
         return QueryResult("update")
 
-    def stream(
+    def streams(self, kind: str, fmt: str) -> bool:
+        formats = {"select": streaming.SOLUTION_FORMATS, "graph": streaming.GRAPH_FORMATS}
+        return fmt in formats.get(kind, ())
+
+    def _stream(
         self,
         sparql: str,
+        request: guard.Request,
+        kind: str,
         fmt: str,
-        sink: IO[bytes],
-        *,
-        substitutions: Substitutions | None = None,
-        timeout: float | None = None,
-        allow_service: bool = False,
-    ) -> str | None:
-        """Write the answer to ``sink`` in ``fmt`` as it comes, without holding it in memory.
-
-        Only for the formats pyoxigraph writes itself (:data:`STREAM_FORMATS`); with a
-        ``timeout`` the forked child writes (``sink`` must be a real file). Returns the
-        result's kind (``select``, ``ask`` or ``graph``), or ``None`` when the query or
-        format is not one this path streams (the caller then uses :meth:`query`).
-
-        Raises:
-            The errors of :meth:`query`.
-        """
-        request = guard.check(sparql, allow_update=False, allow_service=allow_service)
-        kind = {"SELECT": "select", "ASK": "ask"}.get(request.form, "graph")
-        if fmt not in STREAM_FORMATS.get(kind, {}):
-            return None
+        sink: streaming.Sink,
+        substitutions: Substitutions,
+        timeout: float | None,
+        limit: int | None,
+    ) -> None:
+        """With a ``timeout`` the forked child writes (``sink`` must be a real file)."""
         store = self.store
         view = self._default_graph
-        bindings = {Variable(k.lstrip("?$")): t for k, t in (substitutions or {}).items()}
+        bindings = {Variable(k.lstrip("?$")): t for k, t in substitutions.items()}
 
-        def write() -> str:
+        def answer() -> QueryBoolean | QuerySolutions | QueryTriples:
             try:
-                answer = _answer(store, sparql, bindings, view)
+                return _answer(store, sparql, bindings, view)
             except _NotProjectedError:
-                answer = _answer(store, guard.with_values(sparql, substitutions or {}), {}, view)
+                return _answer(store, guard.with_values(sparql, substitutions), {}, view)
+
+        def triples() -> QueryTriples:
+            found = answer()
+            assert isinstance(found, QueryTriples)
+            return found
+
+        def write() -> None:
             try:
-                answer.serialize(sink, STREAM_FORMATS[kind][fmt])
-                if fmt in {"json", "xml"} and kind != "graph":
-                    sink.write(b"\n")
+                if kind == "select":
+                    solutions = answer()
+                    assert isinstance(solutions, QuerySolutions)
+                    streaming.write_solutions(solutions, fmt, sink, limit)
+                else:
+                    streaming.write_triples(triples, fmt, sink, limit)
                 sink.flush()
-            except OSError as error:  # a full disk, a closed pipe
-                raise InputError(f"cannot write the output: {error.strerror or error}") from None
-            except (SyntaxError, ValueError, RuntimeError) as error:
+            except (SyntaxError, ValueError, RuntimeError, OSError) as error:
                 raise EngineError(f"query failed: {error}") from None
-            return kind
 
         sink.flush()
-        return guard.run_with_timeout(write, timeout)
+        guard.run_with_timeout(write, timeout)
 
     def quads(self) -> Iterator[Quad]:
         store = self.store
@@ -411,6 +446,33 @@ class EndpointEngine(Engine):
             sparql = guard.with_values(sparql, substitutions)
         return self.client.query(sparql, form=request.form, timeout=timeout)
 
+    def streams(self, kind: str, fmt: str) -> bool:
+        formats = {"select": streaming.SOLUTION_FORMATS, "graph": streaming.ONE_PASS_GRAPH_FORMATS}
+        return fmt in formats.get(kind, ())
+
+    def _stream(
+        self,
+        sparql: str,
+        request: guard.Request,
+        kind: str,
+        fmt: str,
+        sink: streaming.Sink,
+        substitutions: Substitutions,
+        timeout: float | None,
+        limit: int | None,
+    ) -> None:
+        """Parse the response as it arrives and write each row or triple as it is parsed."""
+        if not request.service:
+            check_syntax(sparql)
+        if substitutions:
+            sparql = guard.with_values(sparql, substitutions)
+        with self.client.answer(sparql, form=request.form, timeout=timeout) as answer:
+            if isinstance(answer, QuerySolutions):
+                streaming.write_solutions(answer, fmt, sink, limit)
+            elif not isinstance(answer, QueryBoolean):
+                streaming.write_triples(lambda: answer, fmt, sink, limit)
+        sink.flush()
+
     def _update(self, sparql: str, timeout: float | None) -> QueryResult:
         self.client.update(sparql, timeout=timeout)
         return QueryResult("update")
@@ -421,6 +483,11 @@ class EndpointEngine(Engine):
         for row in result.rows:
             s, p, o, g = (row[i] for i in positions)
             yield Quad(s, p, o, g if g is not None else DefaultGraph())  # type: ignore[arg-type]
+
+
+def result_kind(form: str) -> str:
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT, DESCRIBE): the kind of a query's result."""
+    return {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
 
 
 def check_syntax(sparql: str) -> None:

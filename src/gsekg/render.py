@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import IO, TYPE_CHECKING, Any, Literal, get_args
 
 from gsekg.errors import InputError
 from gsekg.namespaces import PREFIXES, compact
@@ -106,56 +106,40 @@ def choose_format(kind: str, requested: str | None, output: Path | None, tty: bo
 
 def result_bytes(result: QueryResult, fmt: str, limit: int | None = None) -> bytes:
     """``result`` in a machine format or Markdown (anything but ``table``)."""
+    import io
+
+    from gsekg import streaming
+
     if result.kind == "graph":
         return rdf_bytes(result.triples[:limit], fmt)
-    if fmt == "markdown":
-        return _markdown(result, limit).encode()
-    import json  # here, not at the top: the CLI imports this module at start-up
+    buffer = io.BytesIO()
+    if result.kind == "ask":
+        _write_boolean(bool(result.boolean), fmt, buffer)
+    elif fmt == "markdown":
+        streaming.write_markdown(result.variables, result.rows[:limit], buffer)
+    else:
+        rows = streaming.solutions_from_rows(result.variables, result.rows[:limit])
+        streaming.write_solutions(rows, fmt, buffer)
+    return buffer.getvalue()
+
+
+def _write_boolean(value: bool, fmt: str, sink: IO[bytes]) -> None:
+    """An ASK answer: a one-cell Markdown table, or a W3C results document."""
+    import json
 
     from pyoxigraph import QueryResultsFormat, parse_query_results
 
-    document: dict[str, Any] = {"head": {"vars": [] if result.kind == "ask" else result.variables}}
-    if result.kind == "ask":
-        document["boolean"] = bool(result.boolean)
-    else:
-        document["results"] = {
-            "bindings": [
-                {
-                    v: _json_term(t)
-                    for v, t in zip(result.variables, row, strict=True)
-                    if t is not None
-                }
-                for row in result.rows[:limit]
-            ]
-        }
-    parsed = parse_query_results(json.dumps(document), QueryResultsFormat.JSON)
-    data = parsed.serialize(format=getattr(QueryResultsFormat, _RESULTS_FORMAT_NAMES[fmt])) or b""
-    return data if data.endswith(b"\n") or not data else data + b"\n"
+    from gsekg import streaming
 
-
-def _json_term(term: Any) -> dict[str, Any]:
-    """A term as in the SPARQL 1.1 JSON results format."""
-    from pyoxigraph import BlankNode, Literal, NamedNode
-
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+    if fmt == "markdown":
+        streaming.write_markdown(["boolean"], [], sink)
+        sink.write(f"| {'true' if value else 'false'} |\n".encode())
+        return
+    answer = parse_query_results(
+        json.dumps({"head": {}, "boolean": value}), QueryResultsFormat.JSON
+    )
+    data = answer.serialize(format=getattr(QueryResultsFormat, _RESULTS_FORMAT_NAMES[fmt])) or b""
+    sink.write(data if data.endswith(b"\n") or not data else data + b"\n")
 
 
 def display(term: Any) -> str:
@@ -171,22 +155,6 @@ def display(term: Any) -> str:
     if isinstance(term, Literal):
         return f"{term.value}@{term.language}" if term.language else str(term.value)
     return f"<< {display(term.subject)} {display(term.predicate)} {display(term.object)} >>"
-
-
-def _cells(result: QueryResult, limit: int | None) -> tuple[list[str], list[list[str]]]:
-    if result.kind == "ask":
-        return ["boolean"], [["true" if result.boolean else "false"]]
-    return result.variables, [[display(t) for t in row] for row in result.rows[:limit]]
-
-
-def _markdown(result: QueryResult, limit: int | None) -> str:
-    header, rows = _cells(result, limit)
-
-    def line(cells: Sequence[str]) -> str:
-        escaped = (c.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") for c in cells)
-        return "| " + " | ".join(escaped) + " |\n"
-
-    return line(header) + line(["---"] * len(header)) + "".join(line(r) for r in rows)
 
 
 def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -246,15 +246,15 @@ def _streamed(
     allow_update: bool,
     allow_service: bool,
 ) -> bool:
-    """Write the answer as it comes (Oxigraph, a machine format, no --limit); whether it was.
+    """Write the answer as it comes, where the engine streams the format; whether it did.
 
-    The rows go straight from the store to stdout or the output file (atomically), and
+    The rows go straight from the engine to stdout or the output file (atomically), and
     with --timeout the forked query process writes them itself.
     """
     from gsekg import guard, render
-    from gsekg.engines import OxigraphEngine
+    from gsekg.engines import result_kind
 
-    if not isinstance(engine, OxigraphEngine) or limit is not None or allow_update:
+    if allow_update:
         return False
     if output is None and not hasattr(sys.stdout, "buffer"):
         return False  # stdout closed or replaced: the ordinary path says so
@@ -262,41 +262,38 @@ def _streamed(
         form = guard.check(source.text, allow_update=False, allow_service=allow_service).form
     except InputError:
         return False  # the ordinary path reports it, with the query's origin
-    kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+    kind = result_kind(form)
     chosen = render.choose_format(kind, fmt, output, sys.stdout.isatty())
+    if not engine.streams(kind, chosen):
+        return False
+
+    def write(sink: IO[bytes]) -> None:
+        engine.stream(
+            source.text,
+            chosen,
+            sink,
+            substitutions=bound or None,
+            timeout=timeout,
+            allow_service=allow_service,
+            limit=limit,
+        )
+
     try:
         if output is None:
             try:
-                done = engine.stream(
-                    source.text,
-                    chosen,
-                    sys.stdout.buffer,
-                    substitutions=bound or None,
-                    timeout=timeout,
-                    allow_service=allow_service,
-                )
+                write(sys.stdout.buffer)
             except InputError as error:
                 if str(error).startswith("cannot write the output"):
                     _drop_stdout()
                 raise
-            return done is not None
-        from gsekg.atomic import open_atomic
-        from gsekg.engines import STREAM_FORMATS
+        else:
+            from gsekg.atomic import open_atomic
 
-        if chosen not in STREAM_FORMATS.get(kind, {}):
-            return False
-        with open_atomic(output, "wb") as sink:
-            done = engine.stream(
-                source.text,
-                chosen,
-                sink,
-                substitutions=bound or None,
-                timeout=timeout,
-                allow_service=allow_service,
-            )
-        return done is not None
+            with open_atomic(output, "wb") as sink:
+                write(sink)
     except InputError as error:
         raise _located(error, source.origin, show_text=source.shows_text) from None
+    return True
 
 
 def _drop_stdout() -> None:

@@ -15,7 +15,7 @@ ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
 def test_streamed_rows_equal_the_materialised_ones(run_gsekg: RunGsekg, fmt: str) -> None:
     streamed = run_gsekg("query", ALL, "-f", fmt)
-    # --limit takes the materialised path
+    # with --limit the rows go through the JSON bridge of the materialised renderer
     whole = run_gsekg("query", ALL, "-f", fmt, "--limit", "1000000")
     assert streamed.returncode == whole.returncode == 0, streamed.stderr + whole.stderr
     assert streamed.stdout == whole.stdout

@@ -8,6 +8,7 @@ and ``GSEKG_ENDPOINT_PASSWORD`` (HTTP Basic).
 from __future__ import annotations
 
 import base64
+import http.client
 import io
 import os
 import re
@@ -197,8 +198,10 @@ class _Response(io.RawIOBase):
             data = self._answer.read(len(buffer))
         except TimeoutError:
             raise _timed_out(self._url, self._timeout) from None
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             raise EngineError(f"cannot talk to {self._url}: {error}") from None
+        if not data and buffer and getattr(self._answer, "length", None):
+            raise EngineError(f"{self._url} closed the connection before the end of its answer")
         buffer[: len(data)] = data
         return len(data)
 

@@ -60,7 +60,7 @@ _RDF_FORMAT_NAMES = {
 }
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_WRITTEN_WITHOUT_PREFIX = frozenset({_RDF + "type", _RDF + "langString", _XSD_STRING})
+WRITTEN_WITHOUT_PREFIX = frozenset({_RDF + "type", _RDF + "langString", _XSD_STRING})
 """``a``, ``"x"@en`` and ``"x"`` need no prefix in Turtle, TriG or JSON-LD."""
 
 
@@ -170,7 +170,7 @@ def used_prefixes(items: Iterable[Triple | Quad]) -> dict[str, str]:
             iri = term.datatype.value
         else:
             return
-        if iri in _WRITTEN_WITHOUT_PREFIX:
+        if iri in WRITTEN_WITHOUT_PREFIX:
             return
         name = compact(iri)
         if not name.startswith("<"):

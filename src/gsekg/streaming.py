@@ -203,11 +203,14 @@ class _PrefixScan:
 
     def __init__(self) -> None:
         from gsekg.namespaces import PREFIXES
+        from gsekg.render import WRITTEN_WITHOUT_PREFIX
 
         self.found: set[str] = set()
         self._needles = {p: [b"<" + iri.encode()] for p, iri in PREFIXES.items()}
         if "rdf" in self._needles:
             self._needles["rdf"] += [b"--ltr ", b"--rtl "]
+        self._unprefixed = tuple(b"<" + iri.encode() + b">" for iri in WRITTEN_WITHOUT_PREFIX)
+        """IRIs that never need a prefix (``rdf:type`` is ``a``): not worth a look."""
         self._carry = b""
 
     def write(self, data: bytes) -> int:
@@ -227,17 +230,21 @@ class _PrefixScan:
             self._carry = b""
 
     def _scan(self, block: bytes) -> None:
-        for prefix, needles in list(self._needles.items()):
+        for prefix, needles in self._needles.items():
             for needle in needles:
                 start = block.find(needle)
                 while start >= 0 and prefix not in self.found:
+                    if block.startswith(self._unprefixed, start):
+                        start = block.find(needle, start + 1)
+                        continue
                     line_start = block.rfind(b"\n", 0, start) + 1
                     line_end = block.index(b"\n", start) + 1
                     self.found.update(_line_prefixes(block[line_start:line_end]))
                     start = block.find(needle, line_end)
+        if self.found.intersection(self._needles):
             self._needles = {p: n for p, n in self._needles.items() if p not in self.found}
-        if not self._needles:
-            raise _EveryPrefixFoundError
+            if not self._needles:
+                raise _EveryPrefixFoundError
 
 
 def _line_prefixes(line: bytes) -> set[str]:

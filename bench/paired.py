@@ -13,8 +13,12 @@ skewing one side. On synthetic data of ``--size`` triples (bench/generate.py):
 - a SELECT of 1,000,000 rows (or as many as there are) in CSV to /dev/null vs the
   ``oxigraph`` CLI on a copy of the same store (same data, same query), and the same
   with ``--timeout``;
+- a CONSTRUCT of every triple as Turtle (streamed in two passes: the first only notes the
+  prefixes) vs the same as N-Triples (one pass);
 - ``describe`` and ``why`` over an endpoint (Oxigraph server on the built store) vs the
-  same entity query over that endpoint.
+  same entity query over that endpoint;
+- the SELECT of 1,000,000 rows over that endpoint (parsed and written as it arrives) vs
+  the same on the local store.
 
 The output ends with ``name=value`` lines (medians of the paired ratios, peaks in MB).
 """
@@ -126,6 +130,7 @@ def main() -> None:
     shutil.rmtree(store, ignore_errors=True)
     shutil.copytree(folder, store)
     rows = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {ROWS}"
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     results = {
         "describe_vs_query": paired(
             f"describe {ENTITY} (A) vs query of its triples (B)",
@@ -181,6 +186,13 @@ def main() -> None:
             args.pairs,
             discard=True,
         ),
+        "construct_turtle_vs_ntriples": paired(
+            "CONSTRUCT of every triple: Turtle, two passes (A) vs N-Triples, one pass (B)",
+            gsekg("query", everything, "-f", "turtle", *common),
+            gsekg("query", everything, "-f", "ntriples", *common),
+            args.pairs,
+            discard=True,
+        ),
     }
     from gsekg.server import Server
 
@@ -207,6 +219,13 @@ def main() -> None:
             ),
             gsekg("query", query, "-f", "ntriples", *remote),
             args.pairs,
+        )
+        results["rows_endpoint_vs_local"] = paired(
+            f"{ROWS} rows as CSV over the endpoint (A) vs on the local store (B)",
+            gsekg("query", rows, "-f", "csv", *remote),
+            gsekg("query", rows, "-f", "csv", *common),
+            args.pairs,
+            discard=True,
         )
     print()
     for name, found in results.items():

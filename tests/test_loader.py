@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from gsekg.build import OWLRL_LIMIT, build
-from gsekg.engines import open_engine
+from gsekg.engines import OxigraphEngine, open_engine
 from gsekg.errors import InputError
 from gsekg.loader import expand, parse_file
 
@@ -217,3 +217,25 @@ def test_large_graphs_get_rdfs_lite_inference(
         default,
     )
     assert holds in store
+
+
+@pytest.mark.parametrize("mode", ["none", "owl-rl", "rdfs-lite"])
+def test_build_counts_what_the_store_holds(
+    graph_files: list[Path], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    # the counts are kept as the build goes, not read from the store: they must agree
+    if mode == "rdfs-lite":
+        monkeypatch.setattr("gsekg.build.OWLRL_LIMIT", 5)
+    store = ox.Store()
+    stats = build(store, graph_files, inference=mode != "none")
+    assert stats.inference == mode
+    assert stats.quads == len(store)
+    assert stats.named_graphs == len(list(store.named_graphs())) == 2
+
+
+def test_bundled_build_counts_what_the_store_holds(bundled: OxigraphEngine) -> None:
+    stats = bundled.build_stats
+    assert stats is not None
+    assert stats["best_view_derived"] > 0  # the bundled graph has ranked claims: a best view
+    assert stats["quads"] == len(bundled.store)
+    assert stats["named_graphs"] == len(list(bundled.store.named_graphs()))

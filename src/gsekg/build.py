@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store
 
 from gsekg.errors import InputError
 from gsekg.loader import parse_file, unreadable
@@ -152,18 +152,21 @@ def build(
     started = time.perf_counter()
     files = list(files)
     stats = BuildStats(files=len(files))
-    load(store, files, progress=progress, bulk=bulk)
+    graphs = load(store, files, progress=progress, bulk=bulk)
+    size = len(store)
     views: list[Graph] = [DefaultGraph()]
     if store.query(RANKED, prefixes=PREFIXES):
         for update in BEST:
             store.update(update, prefixes=PREFIXES)
         views.append(NamedNode(BEST_VIEW))
+        graphs.add(NamedNode(BEST_VIEW))
+        size = len(store)
     if inference:
         rule_texts = [_read_rule(path) for path in rules]
         for view in views:
             derived = apply_rules(store, rule_texts, view)
             for _ in range(MAX_ROUNDS):
-                added = infer(store, stats, view)
+                added = infer(store, stats, view, size=size + derived)
                 derived += added
                 if view == DefaultGraph():
                     stats.inferred_triples += added
@@ -173,40 +176,49 @@ def build(
                 derived += more
                 if not more:
                     break
+            size += derived
             if view == DefaultGraph():
                 stats.rule_triples = derived - stats.inferred_triples
             else:
                 stats.best_view_derived += derived
-    stats.named_graphs = sum(1 for _ in store.named_graphs())
-    stats.quads = len(store)
+    stats.named_graphs = len(graphs)
+    stats.quads = size
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
 
 
 def load(
     store: Store, files: list[Path], *, progress: Progress | None = None, bulk: bool = False
-) -> None:
+) -> set[NamedNode | BlankNode]:
     """Add every quad of ``files``, and a default-graph copy of every named-graph quad.
 
-    Quads go in batches of :data:`BATCH`: with ``bulk``, each batch is one
-    ``Store.bulk_extend``, which keeps memory bounded (one bulk load of a million quads
-    holds over a gigabyte) and, measured, loads faster than one call fed by a generator.
+    Returns the names of the named graphs the files fill (counted as they go by, which
+    saves a scan of the store). Quads go in batches of :data:`BATCH`: with ``bulk``, each
+    batch is one ``Store.bulk_extend``, which keeps memory bounded (one bulk load of a
+    million quads holds over a gigabyte) and, measured, loads faster than one call fed by
+    a generator.
     """
     reader = _ProgressReader(files, progress)
-    quads = _with_simple_view(q for path in files for q in parse_file(path, reader.open(path)))
+    graphs: set[NamedNode | BlankNode] = set()
+    parsed = (q for path in files for q in parse_file(path, reader.open(path)))
+    quads = _with_simple_view(parsed, graphs)
     add = store.bulk_extend if bulk else store.extend
     try:
         while batch := list(itertools.islice(quads, BATCH)):
             add(batch)
     finally:
         reader.close()
+    return graphs
 
 
-def _with_simple_view(quads: Iterator[Quad]) -> Iterator[Quad]:
+def _with_simple_view(quads: Iterator[Quad], graphs: set[NamedNode | BlankNode]) -> Iterator[Quad]:
+    """The quads, each named-graph one followed by its default-graph copy; names to ``graphs``."""
     default = DefaultGraph()
     for quad in quads:
         yield quad
-        if quad.graph_name != default:
+        name = quad.graph_name
+        if name != default:
+            graphs.add(name)  # type: ignore[arg-type]
             yield Quad(quad.subject, quad.predicate, quad.object, default)
 
 
@@ -229,22 +241,25 @@ def apply_rules(store: Store, rules: list[str], graph: Graph | None = None) -> i
     return added
 
 
-def infer(store: Store, stats: BuildStats, graph: Graph | None = None) -> int:
+def infer(
+    store: Store, stats: BuildStats, graph: Graph | None = None, *, size: int | None = None
+) -> int:
     """Add the non-trivial entailments of ``graph`` (the default graph) to it; return how many.
 
     Which inference runs depends on the store's size (all quads: a cheap upper bound of
-    the default graph's size).
+    the default graph's size); ``size``, when the caller knows it, saves counting them.
     """
     target = graph if graph is not None else DefaultGraph()
-    if len(store) > OWLRL_LIMIT:
+    before = len(store) if size is None else size
+    if before > OWLRL_LIMIT:
         stats.inference = "rdfs-lite"
-        return _rdfs_lite(store, target)
+        return _rdfs_lite(store, target, before)
     stats.inference = "owl-rl"
     return _owlrl(store, stats, target)
 
 
-def _rdfs_lite(store: Store, graph: Graph) -> int:
-    before = len(store)  # the updates only add to ``graph``
+def _rdfs_lite(store: Store, graph: Graph, before: int) -> int:
+    """Run :data:`RDFS_LITE` on ``graph``; ``before``: the store's size (the updates only add)."""
     scope = f"WITH <{graph.value}> " if isinstance(graph, NamedNode) else ""
     for update in RDFS_LITE:
         store.update(scope + update, prefixes=PREFIXES)

@@ -20,8 +20,8 @@ warm saved query on the bundled graph against a plain rdflib script doing the sa
 
 Every comparison runs in pairs, A, B, A, B, … (``--repeat`` pairs, bench/pairing.py): each
 pair's ratio A/B is printed, and the ratios reported are the medians of those paired ratios,
-so that a slow moment of a shared machine stays inside one pair. The table shows each command's median
-and peak resident memory, and the output ends with ``name=value`` lines for machines.
+so that a slow moment of a shared machine stays inside one pair. The table shows each
+command's median and peak resident memory, and the output ends with ``name=value`` lines.
 ``bench/paired.py`` adds describe, why, streamed rows and endpoints (docs/benchmarks.md).
 """
 

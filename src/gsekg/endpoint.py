@@ -69,6 +69,7 @@ class Client:
 
     def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
         """Send a query (with the gsekg prefixes predeclared) and parse the answer."""
+        from gsekg.canonical import canonical_answer
         from gsekg.terms import QueryResult
 
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
@@ -87,11 +88,11 @@ class Client:
             if graph_form:
                 fmt = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
                 triples = [q.triple for q in parse(payload, format=fmt)]
-                return QueryResult("graph", triples=triples)
+                return canonical_answer(QueryResult("graph", triples=triples), payload)
             results_format = QueryResultsFormat.from_media_type(content_type)
             payload = _VIRTUOSO_BNODE.sub(rb"\1", payload)
             answer = parse_query_results(payload, format=results_format or QueryResultsFormat.JSON)
-            return QueryResult.of(answer)
+            return canonical_answer(QueryResult.of(answer), payload)
         except (SyntaxError, ValueError) as error:
             raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
 

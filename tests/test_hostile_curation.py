@@ -202,3 +202,32 @@ def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case:
         assert lines[0].startswith("Error: "), result.stderr
     assert case.message in result.stderr
     assert snapshot(workspace["data"], workspace["corpus"]) == before
+
+
+def test_relinking_to_an_unknown_entity_is_refused(
+    runner: CliRunner, workspace: dict[str, Path]
+) -> None:
+    """A relink to an entity the data folder does not declare, or of an entity the claim does
+    not hold, prints one ``Error:`` line (with the nearest names) and asks again."""
+    draft = workspace["tmp"] / "draft.trig"
+    rules = re.findall(r'gso:extractionRule "([\w.-]+)"', draft.read_text(encoding="utf-8"))
+    index = rules.index("entities.name-with-acronym")
+    proposed = "gse:lakeside-institute-for-digital-learning"
+    answers = (
+        "r\n" * index
+        + f"l\n{proposed}\ngse:slibun\n"  # a typo of gse:slibnu
+        + "l\ngse:nowhere\ngse:slibnu\n"  # not an entity of this claim
+        + f"l\n{proposed}\nSmart Learning Institute of Beijing Normal University\na\nq\n"
+    )
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    result = runner.invoke(app, ["review", str(draft), *where], input=answers)
+    assert result.exit_code == 0, result.stderr
+    errors = result.stderr.splitlines()
+    assert errors == [
+        f"Error: relink: no entity 'gse:slibun' in {workspace['data']} (did you mean: gse:slibnu?)",
+        f"Error: 'gse:nowhere' is not an entity of claim:{str(workspace['source'])[:3]}-"
+        f"candidate-{index + 1:04d}; its entities: {proposed}",
+    ]
+    written = (workspace["data"] / f"{workspace['source']}.trig").read_text(encoding="utf-8")
+    assert 'gse:slibnu gso:acronym "LIDL"@en' in written
+    assert "slibun" not in written and "lakeside" not in written

@@ -10,9 +10,10 @@ import typer
 
 from gsekg.cli.app import app, command
 from gsekg.cli.options import CorpusOpt
-from gsekg.errors import InputError
+from gsekg.errors import GsekgError, InputError
 
 if TYPE_CHECKING:
+    from gsekg.curation import Registry
     from gsekg.review import Draft, DraftClaim, Existing
 
 source_app = typer.Typer(
@@ -139,7 +140,7 @@ def review(
     entities to the registry. A candidate that gives another date or figure than an
     existing claim is shown beside it and kept as a second claim.
     """
-    from gsekg.curation import curation_folder
+    from gsekg.curation import Registry, curation_folder
     from gsekg.review import Existing, accept, load_draft
 
     folder = curation_folder(data_dir)
@@ -150,7 +151,7 @@ def review(
         for claim in chosen:
             _show_conflicts(existing, claim)
     else:
-        chosen = _interactive(loaded, existing)
+        chosen = _interactive(loaded, existing, Registry.of(folder))
     written = accept(loaded, chosen, folder)
     for name, why in written.skipped:
         sys.stderr.write(f"skipped {name}: {why}\n")
@@ -169,7 +170,7 @@ def _show_conflicts(existing: Existing, claim: DraftClaim) -> None:
         )
 
 
-def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
+def _interactive(draft: Draft, existing: Existing, registry: Registry) -> list[DraftClaim]:
     from rich.panel import Panel
     from rich.prompt import Prompt
     from rich.text import Text
@@ -208,8 +209,12 @@ def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
             )
             if answer == "l":
                 old = Prompt.ask("entity to replace (gse:…)", console=out)
-                new = Prompt.ask("replace with (gse:…)", console=out)
-                claim = claim.relink(old, new)
+                new = Prompt.ask("replace with (gse:… or a name)", console=out)
+                try:
+                    claim = draft.relink(claim, old, new, registry)
+                except GsekgError as error:
+                    sys.stderr.write(f"Error: {error}\n")
+                    continue
                 out.print(Text("".join(f"  {s} {p} {o}\n" for s, p, o in claim.triples)))
                 continue
             break

@@ -60,6 +60,15 @@ CASES: dict[str, Case] = {
     "bad publisher": c(
         "source", "add", "@other.txt", "--publisher", "<x> a y", message="--publisher"
     ),
+    "unknown publisher": c(
+        "source",
+        "add",
+        "@other.txt",
+        "--publisher",
+        "gse:unesco-itie",
+        code=5,
+        message="(did you mean: gse:unesco-iite,",
+    ),
     # extract
     "unknown source": c("extract", "999", code=5, message="no source '999'"),
     "changed article": c("extract", "@changed-id", message="changed since source"),
@@ -231,3 +240,12 @@ def test_relinking_to_an_unknown_entity_is_refused(
     written = (workspace["data"] / f"{workspace['source']}.trig").read_text(encoding="utf-8")
     assert 'gse:slibnu gso:acronym "LIDL"@en' in written
     assert "slibun" not in written and "lakeside" not in written
+
+
+def test_a_known_publisher_is_recorded(runner: CliRunner, workspace: dict[str, Path]) -> None:
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    other = str(workspace["tmp"] / "other.txt")
+    result = runner.invoke(app, ["source", "add", other, "--publisher", "unesco-iite", *where])
+    assert result.exit_code == 0, result.stderr
+    record = (workspace["data"] / "sources.ttl").read_text(encoding="utf-8")
+    assert "dcterms:publisher gse:unesco-iite" in record

@@ -137,10 +137,15 @@ def add(
 
     Raises:
         InputError: bad file or metadata, or a text already registered.
+        NotFoundError: a publisher the data folder does not declare (with the nearest).
     """
     text, digest = read_article_file(path)
     del text
     _check_metadata(publisher, date, url, language)
+    if publisher is not None:
+        from gsekg.curation import Registry
+
+        publisher = Registry.of(data_dir).entity(publisher, "--publisher")
     with _one_registration_at_a_time(data_dir):
         sources = registered(data_dir)
         for source in sources.values():

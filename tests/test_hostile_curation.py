@@ -97,6 +97,16 @@ CASES: dict[str, Case] = {
     "threshold out of range": c(
         "review", "@draft.trig", "--accept-all-above", "1.5", code=2, message="1.5"
     ),
+    # the corpus folder: never the project's shared one (here a stand-in, see workspace)
+    "no --corpus: the shared corpus": Case(
+        ("source", "add", "@other.txt", "--data-dir", "@data"), 1, "shared corpus", data=False
+    ),
+    "--corpus is the shared corpus": Case(
+        ("source", "add", "@other.txt", "--data-dir", "@data", "--corpus", "@shared/corpus"),
+        1,
+        "shared corpus, which is never written",
+        data=False,
+    ),
     # the data folder
     "data folder missing": Case(
         ("source", "add", "@other.txt", "--data-dir", "@nowhere"), 1, "does not exist", data=False
@@ -111,7 +121,14 @@ def _reset_data_dir() -> Iterator[None]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, runner: CliRunner) -> dict[str, Path]:
+def workspace(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Path]:
+    shared = tmp_path / "shared" / "corpus"
+    shared.mkdir(parents=True)
+    # a stand-in for ../shared/corpus: no case may write the project's own material
+    monkeypatch.setattr(resources, "shared_corpora", lambda: [shared])
+    monkeypatch.delenv("GSEKG_CORPUS", raising=False)
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     corpus = tmp_path / "corpus"
@@ -200,7 +217,8 @@ def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case:
     if "changed-id" in "".join(case.args):
         article = workspace["corpus"] / f"{workspace['source']}.txt"
         article.write_text(article.read_text(encoding="utf-8") + "One more line.\n", "utf-8")
-    before = snapshot(workspace["data"], workspace["corpus"])
+    folders = workspace["data"], workspace["corpus"], workspace["tmp"] / "shared"
+    before = snapshot(*folders)
     result = runner.invoke(app, arguments(case, workspace), input=case.stdin)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == case.code, (result.stdout, result.stderr)
@@ -210,7 +228,7 @@ def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case:
         assert len(lines) == (3 if case.quoted else 1), result.stderr
         assert lines[0].startswith("Error: "), result.stderr
     assert case.message in result.stderr
-    assert snapshot(workspace["data"], workspace["corpus"]) == before
+    assert snapshot(*folders) == before
 
 
 def test_relinking_to_an_unknown_entity_is_refused(

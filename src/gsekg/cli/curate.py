@@ -31,6 +31,16 @@ CurationDirOpt = Annotated[
     ),
 ]
 
+OwnCorpusOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--corpus",
+        envvar="GSEKG_CORPUS",
+        help="A corpus folder of your own to copy the article into, where extract, review, "
+        "why and validate read it (never the project's shared ../shared/corpus).",
+    ),
+]
+
 
 def _corpus(explicit: Path | None) -> Path:
     from gsekg.resources import corpus_dir
@@ -56,7 +66,7 @@ def source_add(
         str | None, typer.Option("--language", help="Its language tag (en).")
     ] = None,
     data_dir: CurationDirOpt = None,
-    corpus: CorpusOpt = None,
+    corpus: OwnCorpusOpt = None,
 ) -> None:
     """Register an article: print its new source id (index + SHA-256 prefix).
 

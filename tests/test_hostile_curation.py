@@ -267,3 +267,93 @@ def test_a_known_publisher_is_recorded(runner: CliRunner, workspace: dict[str, P
     assert result.exit_code == 0, result.stderr
     record = (workspace["data"] / "sources.ttl").read_text(encoding="utf-8")
     assert "dcterms:publisher gse:unesco-iite" in record
+
+
+def _accepted_claims(workspace: dict[str, Path]) -> int:
+    written = workspace["data"] / f"{workspace['source']}.trig"
+    return written.read_text(encoding="utf-8").count(" a gso:Claim ;") if written.exists() else 0
+
+
+def test_ctrl_c_keeps_the_decisions_made(
+    runner: CliRunner, workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C at the third prompt: the two candidates accepted before it are written."""
+    from rich.prompt import Prompt
+
+    answers = ["a", "a"]
+
+    def ask(*args: object, **kwargs: object) -> str:
+        if not answers:
+            raise KeyboardInterrupt
+        return answers.pop(0)
+
+    monkeypatch.setattr(Prompt, "ask", ask)
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    draft = str(workspace["tmp"] / "draft.trig")
+    result = runner.invoke(app, ["review", draft, *where])
+    assert result.exit_code == 130
+    target = workspace["data"] / f"{workspace['source']}.trig"
+    assert result.stderr.splitlines() == [
+        f"Error: interrupted (Ctrl-C) with 2 of 22 candidates accepted; kept 2 claims in {target}"
+    ]
+    assert _accepted_claims(workspace) == 2
+
+
+def test_answers_that_end_early_keep_the_decisions_made(
+    runner: CliRunner, workspace: dict[str, Path]
+) -> None:
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    draft = str(workspace["tmp"] / "draft.trig")
+    result = runner.invoke(app, ["review", draft, *where], input="a\nr\na\n")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: the answers ended with 2 of 22 candidates accepted; kept 2")
+    assert _accepted_claims(workspace) == 2
+
+
+def test_a_real_sigint_keeps_the_decisions_made(workspace: dict[str, Path]) -> None:
+    """The same through a real process and signal: answer one prompt, then SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    command = [sys.executable, "-m", "gsekg", "review", str(workspace["tmp"] / "draft.trig")]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [*command, *where],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"a\n")
+    process.stdin.flush()
+    seen, deadline = b"", time.monotonic() + 60
+    os.set_blocking(process.stdout.fileno(), False)
+    while b"2/22" not in seen and time.monotonic() < deadline:
+        seen += process.stdout.read() or b""
+        time.sleep(0.05)
+    assert b"2/22" in seen, seen
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.decode().startswith("Error: interrupted (Ctrl-C) with 1 of 22 candidates accepted")
+    assert _accepted_claims(workspace) == 1
+
+
+def test_ctrl_c_while_writing_waits_for_the_writes() -> None:
+    import os
+    import signal
+
+    from gsekg.cli.curate import _uninterrupted
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt), _uninterrupted():
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

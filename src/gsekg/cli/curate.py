@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -14,7 +18,7 @@ from gsekg.errors import GsekgError, InputError
 
 if TYPE_CHECKING:
     from gsekg.curation import Registry
-    from gsekg.review import Draft, DraftClaim, Existing
+    from gsekg.review import Draft, DraftClaim, Existing, Written
 
 source_app = typer.Typer(
     help="Register source articles (metadata and checksum; the text stays in the corpus).",
@@ -156,13 +160,21 @@ def review(
     folder = curation_folder(data_dir)
     loaded = load_draft(draft, _corpus(corpus))
     existing = Existing.read(folder)
+    stop: _Stop | None = None
     if accept_all_above is not None:
         chosen = [c for c in loaded.claims if c.confidence >= accept_all_above]
         for claim in chosen:
             _show_conflicts(existing, claim)
     else:
-        chosen = _interactive(loaded, existing, Registry.of(folder))
-    written = accept(loaded, chosen, folder)
+        chosen = []
+        try:
+            _interactive(loaded, existing, Registry.of(folder), chosen)
+        except (KeyboardInterrupt, EOFError) as error:
+            stop = _Stop(error, len(chosen))
+    with _uninterrupted():
+        written = accept(loaded, chosen, folder)
+    if stop is not None:
+        stop.exit(written, len(loaded.claims))
     for name, why in written.skipped:
         sys.stderr.write(f"skipped {name}: {why}\n")
     where = f" to {written.path}" if written.path else ""
@@ -180,7 +192,58 @@ def _show_conflicts(existing: Existing, claim: DraftClaim) -> None:
         )
 
 
-def _interactive(draft: Draft, existing: Existing, registry: Registry) -> list[DraftClaim]:
+class _Stop:
+    """An interactive review ended by Ctrl-C, SIGTERM or the end of its input, after the
+    accepted candidates were written: one line saying what was kept, and the exit code."""
+
+    def __init__(self, error: BaseException, accepted: int) -> None:
+        self.error, self.accepted = error, accepted
+
+    def exit(self, written: Written, total: int) -> NoReturn:
+        from gsekg.cli.app import Terminated
+
+        if isinstance(self.error, Terminated):
+            why, code = "terminated (SIGTERM)", 128 + Terminated.signum
+        elif isinstance(self.error, KeyboardInterrupt):
+            why, code = "interrupted (Ctrl-C)", 128 + signal.SIGINT
+        else:
+            why, code = "the answers ended", 1
+        kept = len(written.claims)
+        sys.stderr.write(
+            f"Error: {why} with {self.accepted} of {total} candidates accepted; "
+            + (
+                f"kept {kept} {'claim' if kept == 1 else 'claims'} in {written.path}"
+                if written.path
+                else "nothing to keep"
+            )
+            + (f" ({len(written.skipped)} skipped)" if written.skipped else "")
+            + "\n"
+        )
+        raise typer.Exit(code)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so that the claims and the registry are written
+    together (each file is atomic; this keeps the pair whole)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+def _interactive(
+    draft: Draft, existing: Existing, registry: Registry, chosen: list[DraftClaim]
+) -> None:
+    """Ask about each candidate; ``chosen`` gathers the accepted ones as they are decided,
+    so that what was decided survives Ctrl-C."""
     from rich.panel import Panel
     from rich.prompt import Prompt
     from rich.text import Text
@@ -189,7 +252,6 @@ def _interactive(draft: Draft, existing: Existing, registry: Registry) -> list[D
     from gsekg.provenance import passage
 
     out = console()
-    chosen: list[DraftClaim] = []
     for number, claim in enumerate(draft.claims, start=1):
         body = Text()
         for span in claim.spans:
@@ -233,4 +295,3 @@ def _interactive(draft: Draft, existing: Existing, registry: Registry) -> list[D
         if answer in {"a", "p", "d"}:
             claim.rank = {"a": "normal", "p": "preferred", "d": "deprecated"}[answer]
             chosen.append(claim)
-    return chosen

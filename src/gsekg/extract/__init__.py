@@ -51,10 +51,7 @@ def extract(
 
 def _normalised_span(article: Article, candidate: Candidate) -> tuple[int, int]:
     start, end = candidate.spans[0]
-    origin = article.norm.origin
-    left = next((i for i, o in enumerate(origin) if o >= start), len(origin))
-    right = next((i for i, o in enumerate(origin) if o >= end), len(origin))
-    return left, right
+    return article.norm.index(start), article.norm.index(end)
 
 
 def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:

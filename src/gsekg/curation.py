@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from gsekg.errors import InputError
 
 if TYPE_CHECKING:
+    from gsekg.extract import Progress
     from gsekg.snapshot import Snapshot
 
 
@@ -42,12 +43,16 @@ def data_files(folder: Path) -> list[Path]:
 
 
 def extract_source(
-    data_dir: Path, corpus: Path, name: str, llm: tuple[str, str] | None = None
+    data_dir: Path,
+    corpus: Path,
+    name: str,
+    llm: tuple[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[str, str]:
     """Extract candidate claims from a registered source: (source id, draft TriG).
 
     ``llm`` (API base URL, model name) adds the candidates of a language model, checked as
-    the rules' are.
+    the rules' are; ``progress`` hears of each rule done (steps done, steps in all).
 
     Raises:
         NotFoundError: unknown source.
@@ -65,7 +70,8 @@ def extract_source(
         raise InputError(
             f"{path} changed since source {source.id} was registered (checksum differs)"
         )
-    candidates = extract(source.id, text, KnownIndex.from_files(data_files(data_dir)), llm=llm)
+    known = KnownIndex.from_files(data_files(data_dir))
+    candidates = extract(source.id, text, known, llm=llm, progress=progress)
     return source.id, write_draft(source.id, digest, candidates)
 
 

@@ -121,10 +121,13 @@ def extract(
     are added too, each kept only if its evidence is found verbatim in the article.
     """
     from gsekg.atomic import write_text
+    from gsekg.cli.progress import load_progress
     from gsekg.curation import curation_folder, extract_source
 
     llm = (llm_url, llm_model) if llm_url else None
-    source_id, draft = extract_source(curation_folder(data_dir), _corpus(corpus), source, llm)
+    folder, articles = curation_folder(data_dir), _corpus(corpus)
+    with load_progress("Extracting candidates", unit="steps") as progress:
+        source_id, draft = extract_source(folder, articles, source, llm, progress)
     count = draft.count(" a gso:CandidateClaim")
     if output is None:
         sys.stdout.write(draft)

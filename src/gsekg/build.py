@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store
 
 from gsekg.errors import InputError
 from gsekg.loader import parse_file, unreadable
@@ -104,7 +104,8 @@ class BuildStats:
     view: str = "union"
     """What the default graph holds (:data:`VIEWS`)."""
     view_triples: int = 0
-    """Claim triples the view put in the default graph (before rules and inference)."""
+    """Claim triples the view copied into the default graph (a triple two claims state
+    counts twice; the store holds it once)."""
     inference: str = "none"
     inconsistencies: int = 0
     seconds: float = 0.0
@@ -226,12 +227,13 @@ _DEPRECATED = NamedNode(PREFIXES["gso"] + "DeprecatedRank")
 
 
 def add_best_view(store: Store, *, bulk: bool = False) -> int:
-    """Add the best view of the claims to the default graph; return how many triples it has.
+    """Add the best view of the claims to the default graph; return how many copies it made.
 
     For each subject and property some preferred claim states, only the preferred claims'
     triples; for the others, every claim's that is not deprecated (a named graph without
     a rank counts as normal). The claims are read from the store, so that ranks stated
-    anywhere in the files are known; each triple is added once.
+    anywhere in the files are known; a triple two claims state is copied twice (the store
+    keeps one), so that memory holds only the preferred claims' subjects and properties.
     """
     default = DefaultGraph()
     ranks = {
@@ -239,23 +241,27 @@ def add_best_view(store: Store, *, bulk: bool = False) -> int:
         for quad in store.quads_for_pattern(None, _RANK, None, default)
         if quad.object in (_PREFERRED, _DEPRECATED)
     }
-    preferred = [g for g, rank in ranks.items() if rank == _PREFERRED]
     stated_by_preferred = {
         (q.subject, q.predicate)
-        for g in preferred
+        for g, rank in ranks.items()
+        if rank == _PREFERRED
         for q in store.quads_for_pattern(None, None, None, g)  # type: ignore[arg-type]
     }
-    chosen: set[Triple] = set()
-    for graph in store.named_graphs():
-        rank = ranks.get(graph)
-        if rank == _DEPRECATED:
-            continue
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            if rank == _PREFERRED or (quad.subject, quad.predicate) not in stated_by_preferred:
-                chosen.add(quad.triple)
-    copies = (Quad(t.subject, t.predicate, t.object, default) for t in chosen)
-    _add_in_batches(store, copies, bulk=bulk)
-    return len(chosen)
+    copies = 0
+
+    def chosen() -> Iterator[Quad]:
+        nonlocal copies
+        for graph in store.named_graphs():
+            rank = ranks.get(graph)
+            if rank == _DEPRECATED:
+                continue
+            for q in store.quads_for_pattern(None, None, None, graph):
+                if rank == _PREFERRED or (q.subject, q.predicate) not in stated_by_preferred:
+                    copies += 1
+                    yield Quad(q.subject, q.predicate, q.object, default)
+
+    _add_in_batches(store, chosen(), bulk=bulk)
+    return copies
 
 
 def apply_rules(store: Store, rules: list[str]) -> int:

@@ -23,7 +23,7 @@ app.add_typer(cache_app, name="cache")
 
 @command("info", on=cache_app)
 def info(cache_dir: CacheDirOpt = None) -> None:
-    """List the cached stores: key, build date, quads, size, inputs and state.
+    """List the cached stores: key, build date, quads, view, size, inputs and state.
 
     Every byte of each store is checked against its build; a damaged one shows
     ``damaged: WHY`` and is rebuilt by the next command that reads it.

@@ -268,7 +268,8 @@ class PushPlan:
                 f"Will replace {count} graphs ({self.triples} triples) at {self.url}; "
                 "graphs there that are not listed are kept:"
             )
-        shown = list(self.graphs.items())[: limit if limit is not None else count]
+        ordered = sorted(self.graphs.items(), key=lambda item: _graph_order(item[0]))
+        shown = ordered[: limit if limit is not None else count]
         lines = [heading]
         for name, triples in shown:
             label = "the default graph" if isinstance(name, DefaultGraph) else str(name)
@@ -293,6 +294,11 @@ class PushPlan:
             for name, triples in self.graphs.items():
                 client.put_graph(name, triples, timeout)
         return PushReport(graphs=len(self.graphs), triples=self.triples)
+
+
+def _graph_order(name: GraphName) -> tuple[bool, str]:
+    """The default graph first, then the named graphs by name."""
+    return (not isinstance(name, DefaultGraph), str(name))
 
 
 def plan_push(quads: Iterable[Quad], url: str, *, replace_all: bool = False) -> PushPlan:

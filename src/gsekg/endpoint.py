@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeAlias
 from pyoxigraph import (
     BlankNode,
     DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -89,7 +90,8 @@ class Client:
 
         Solutions or triples are parsed as they are iterated, so a caller that writes them
         as they come holds none of them; the connection closes when the block ends. A
-        malformed answer, found while iterating, is an :class:`EngineError`.
+        malformed answer, found while iterating, is an :class:`EngineError`. Literals come
+        in the canonical form the embedded store prints (:mod:`gsekg.canonical`).
         """
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
         body = urllib.parse.urlencode({"query": sparql_prologue() + sparql}).encode()
@@ -101,13 +103,17 @@ class Client:
             try:
                 if graph_form:
                     fmt = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
-                    yield (quad.triple for quad in parse(io.BufferedReader(reader), format=fmt))
+                    quads = parse(io.BufferedReader(reader), format=fmt)
+                    yield (_canonical_triple(quad.triple) for quad in quads)
                 else:
                     results_format = QueryResultsFormat.from_media_type(content_type)
-                    yield parse_query_results(
+                    parsed = parse_query_results(
                         io.BufferedReader(_VirtuosoBlankNodes(reader)),
                         format=results_format or QueryResultsFormat.JSON,
                     )
+                    if isinstance(parsed, QuerySolutions):
+                        parsed = _canonical_solutions(parsed)
+                    yield parsed
             except (SyntaxError, ValueError) as error:
                 raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
 
@@ -177,6 +183,29 @@ class Client:
             raise EngineError(f"cannot talk to {url}: {error}") from None
         with answer:
             yield answer.headers.get_content_type(), _Response(answer, url, deadline, timeout)
+
+
+def _canonical_triple(triple: Triple) -> Triple:
+    """``triple`` with its object in canonical form (a server's booleans and durations)."""
+    from gsekg.canonical import canonical
+
+    value = triple.object
+    if not isinstance(value, Literal):
+        return triple
+    found = canonical(value)
+    return triple if found is value else Triple(triple.subject, triple.predicate, found)
+
+
+def _canonical_solutions(solutions: QuerySolutions) -> QuerySolutions:
+    """``solutions`` with their literals in canonical form, still read one at a time."""
+    from gsekg.canonical import canonical
+    from gsekg.streaming import solutions_from_rows
+
+    rows = (
+        tuple(canonical(t) if isinstance(t, Literal) else t for t in solution)
+        for solution in solutions
+    )
+    return solutions_from_rows([v.value for v in solutions.variables], rows)
 
 
 class _Response(io.RawIOBase):
@@ -352,7 +381,8 @@ class PushPlan:
                 f"Will replace {count} graphs ({self.triples} triples) at {self.url}; "
                 "graphs there that are not listed are kept:"
             )
-        shown = list(self.graphs.items())[: limit if limit is not None else count]
+        ordered = sorted(self.graphs.items(), key=lambda item: _graph_order(item[0]))
+        shown = ordered[: limit if limit is not None else count]
         lines = [heading]
         for name, triples in shown:
             label = "the default graph" if isinstance(name, DefaultGraph) else str(name)
@@ -377,6 +407,11 @@ class PushPlan:
             for name, triples in self.graphs.items():
                 client.put_graph(name, triples, timeout)
         return PushReport(graphs=len(self.graphs), triples=self.triples)
+
+
+def _graph_order(name: GraphName) -> tuple[bool, str]:
+    """The default graph first, then the named graphs by name."""
+    return (not isinstance(name, DefaultGraph), str(name))
 
 
 def plan_push(quads: Iterable[Quad], url: str, *, replace_all: bool = False) -> PushPlan:

@@ -115,6 +115,8 @@ def json_term(term: Term) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = term.direction.value
         elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
             out["datatype"] = term.datatype.value
         return out

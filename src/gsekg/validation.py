@@ -18,7 +18,8 @@ right one. The checks, in order:
   reaches subclasses without inference;
 - ``entity``: every ``gse:`` entity has a type in ``gso:``/``schema:``/``org:`` and a
   ``skos:prefLabel`` (n-ary nodes and claims are exempt);
-- ``claim``: every claim graph is non-empty, has exactly one source, exactly one rank and
+- ``claim``: every claim graph is non-empty, states no ``owl:sameAs`` (identity is a
+  ranked ``skos:exactMatch`` claim), has exactly one source, exactly one rank and
   one or more evidence spans whose ``oa:hasSource`` is that source, with
   ``0 <= start < end <= len(article)``;
 - ``source``: with a corpus, each article's SHA-256 is compared with its source record
@@ -463,6 +464,13 @@ def _claim_findings(
 
     if not claim.triples:
         problem(EMPTY_CLAIM)
+    for triple in sorted(claim.triples, key=str):
+        if triple.predicate == _SAME_AS:
+            problem(
+                f"states {display(triple.subject)} owl:sameAs {display(triple.object)}: two "
+                "names for one thing are a ranked skos:exactMatch claim, never owl:sameAs, "
+                "which would merge the nodes and their sources' accounts"
+            )
     if len(claim.sources) != 1:
         problem(f"has {len(claim.sources)} sources (prov:wasDerivedFrom); exactly one is needed")
     ranks = snapshot.objects(claim.iri, RANK)
@@ -492,6 +500,7 @@ def _claim_findings(
     return found
 
 
+_SAME_AS = NamedNode(PREFIXES["owl"] + "sameAs")
 _CHECKSUM = NamedNode("http://spdx.org/rdf/terms#checksum")
 _CHECKSUM_VALUE = NamedNode("http://spdx.org/rdf/terms#checksumValue")
 _SOURCE_ARTICLE = NamedNode(GSO + "SourceArticle")

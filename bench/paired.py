@@ -148,7 +148,7 @@ def main() -> None:
             args.pairs,
             discard=True,
         ),
-        "construct_turtle_vs_ntriples": paired(
+        "construct_turtle_vs_ntriples": compare(
             "CONSTRUCT of every triple: Turtle, two passes (A) vs N-Triples, one pass (B)",
             gsekg("query", everything, "-f", "turtle", *common),
             gsekg("query", everything, "-f", "ntriples", *common),
@@ -182,7 +182,7 @@ def main() -> None:
             gsekg("query", query, "-f", "ntriples", *remote),
             args.pairs,
         )
-        results["rows_endpoint_vs_local"] = paired(
+        results["rows_endpoint_vs_local"] = compare(
             f"{ROWS} rows as CSV over the endpoint (A) vs on the local store (B)",
             gsekg("query", rows, "-f", "csv", *remote),
             gsekg("query", rows, "-f", "csv", *common),

@@ -86,6 +86,19 @@ def test_turtle_declares_the_prefixes_of_the_kept_triples_only(bundled: Oxigraph
     assert sorted(declared) == ["gse:", "gso:", "org:", "prov:", "schema:"]
 
 
+def test_a_string_with_a_direction_keeps_it() -> None:
+    store = ox.Store()
+    rtl = ox.Literal("x", language="ar", direction=ox.BaseDirection.RTL)
+    store.add(ox.Quad(ox.NamedNode(ORG), ox.NamedNode(SKOS + "prefLabel"), rtl))
+    engine = OxigraphEngine(store)
+    sparql = "SELECT ?o WHERE { ?s ?p ?o }"
+    for fmt in ("json", "xml", "tsv"):
+        whole = streamed(engine, sparql, fmt, None)
+        assert whole == streamed(engine, sparql, fmt, 1) == materialised(engine, sparql, fmt, None)
+    assert b'"its:dir":"rtl"' in streamed(engine, sparql, "json", 1)
+    assert streamed(engine, sparql, "tsv", None) == b'?o\n"x"@ar--rtl\n'
+
+
 def test_json_ld_and_the_table_are_not_streamed(bundled: OxigraphEngine) -> None:
     assert not bundled.streams("graph", "json-ld")
     assert not bundled.streams("select", "table")
@@ -276,6 +289,11 @@ REPLIES = {
     "garbage after rows": Reply(HEAD + ROW + b"," + ROW + b",{{{ not json"),
     "cut short": Reply(HEAD + ROW + b",", length=len(HEAD + ROW) + 500),
     "slow in the middle": Reply(HEAD + ROW + b"," + ROW + b"]}}", pause=3.0),
+    "Virtuoso's booleans and durations": Reply(
+        HEAD + b'{"x":{"type":"literal","datatype":"http://www.w3.org/2001/XMLSchema#boolean",'
+        b'"value":"1"}},{"x":{"type":"literal","value":"24",'
+        b'"datatype":"http://www.w3.org/2001/XMLSchema#duration"}}]}}'
+    ),
     "server error": Reply(b"boom: the store is on fire", status=500, media_type="text/plain"),
     "bad n-triples": Reply(
         b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> oops .\n",
@@ -335,6 +353,7 @@ CASES = {
     "rows as CSV": Case("ok", (SELECT, "-f", "csv"), 0),
     "rows with a limit": Case("ok", (SELECT, "-f", "tsv", "--limit", "1"), 0),
     "Virtuoso's blank node labels": Case("virtuoso blank nodes", (SELECT, "-f", "csv"), 0),
+    "Virtuoso's 1 and months": Case("Virtuoso's booleans and durations", (SELECT, "-f", "tsv"), 0),
     "garbage after two rows": Case(
         "garbage after rows", (SELECT, "-f", "csv"), 4, "Error: {url} sent an answer gsekg"
     ),
@@ -362,6 +381,7 @@ EXPECTED_OUTPUT = {
     "rows as CSV": "x\r\n1\r\n1\r\n",
     "rows with a limit": '?x\n"1"\n',
     "Virtuoso's blank node labels": "x\r\n_:b1\r\n_:b2\r\n",
+    "Virtuoso's 1 and months": ('?x\ntrue\n"P2Y"^^<http://www.w3.org/2001/XMLSchema#duration>\n'),
 }
 
 

@@ -40,6 +40,7 @@ from pyoxigraph import (
 
 from gsekg.errors import EngineError, InputError, QueryTimeoutError
 from gsekg.namespaces import sparql_prologue
+from gsekg.terms import Solutions
 
 if TYPE_CHECKING:
     from gsekg.terms import QueryResult
@@ -78,14 +79,16 @@ class Client:
         from gsekg.terms import QueryResult
 
         with self.answer(sparql, form=form, timeout=timeout) as answer:
-            if isinstance(answer, QueryBoolean | QuerySolutions):
-                return QueryResult.of(answer)
+            if isinstance(answer, Solutions):
+                return QueryResult("select", answer.variables, list(answer.rows))
+            if isinstance(answer, QueryBoolean):
+                return QueryResult("ask", boolean=bool(answer))
             return QueryResult("graph", triples=list(answer))
 
     @contextmanager
     def answer(
         self, sparql: str, *, form: str, timeout: float | None = None
-    ) -> Iterator[QueryBoolean | QuerySolutions | Iterator[Triple]]:
+    ) -> Iterator[QueryBoolean | Solutions | Iterator[Triple]]:
         """Send a query and give its answer as it is read from the response.
 
         Solutions or triples are parsed as they are iterated, so a caller that writes them
@@ -111,9 +114,7 @@ class Client:
                         io.BufferedReader(_VirtuosoBlankNodes(reader)),
                         format=results_format or QueryResultsFormat.JSON,
                     )
-                    if isinstance(parsed, QuerySolutions):
-                        parsed = _canonical_solutions(parsed)
-                    yield parsed
+                    yield _canonical_rows(parsed) if isinstance(parsed, QuerySolutions) else parsed
             except (SyntaxError, ValueError) as error:
                 raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
 
@@ -196,16 +197,15 @@ def _canonical_triple(triple: Triple) -> Triple:
     return triple if found is value else Triple(triple.subject, triple.predicate, found)
 
 
-def _canonical_solutions(solutions: QuerySolutions) -> QuerySolutions:
-    """``solutions`` with their literals in canonical form, still read one at a time."""
+def _canonical_rows(solutions: QuerySolutions) -> Solutions:
+    """``solutions`` as rows with their literals in canonical form, still read one at a time."""
     from gsekg.canonical import canonical
-    from gsekg.streaming import solutions_from_rows
 
     rows = (
         tuple(canonical(t) if isinstance(t, Literal) else t for t in solution)
         for solution in solutions
     )
-    return solutions_from_rows([v.value for v in solutions.variables], rows)
+    return Solutions([v.value for v in solutions.variables], rows)
 
 
 class _Response(io.RawIOBase):

@@ -31,7 +31,7 @@ from gsekg import guard, streaming
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import PREFIXES, VIEWS
-from gsekg.terms import QueryResult, Substitutions, Term
+from gsekg.terms import QueryResult, Solutions, Substitutions, Term
 
 if TYPE_CHECKING:
     from gsekg.build import Progress
@@ -450,8 +450,8 @@ class EndpointEngine(Engine):
         if substitutions:
             sparql = guard.with_values(sparql, substitutions)
         with self.client.answer(sparql, form=request.form, timeout=timeout) as answer:
-            if isinstance(answer, QuerySolutions):
-                streaming.write_solutions(answer, fmt, sink, limit)
+            if isinstance(answer, Solutions):
+                streaming.write_rows(answer.variables, answer.rows, fmt, sink, limit)
             elif not isinstance(answer, QueryBoolean):
                 streaming.write_triples(lambda: answer, fmt, sink, limit)
         sink.flush()

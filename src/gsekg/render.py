@@ -115,11 +115,8 @@ def result_bytes(result: QueryResult, fmt: str, limit: int | None = None) -> byt
     buffer = io.BytesIO()
     if result.kind == "ask":
         _write_boolean(bool(result.boolean), fmt, buffer)
-    elif fmt == "markdown":
-        streaming.write_markdown(result.variables, result.rows[:limit], buffer)
     else:
-        rows = streaming.solutions_from_rows(result.variables, result.rows[:limit])
-        streaming.write_solutions(rows, fmt, buffer)
+        streaming.write_rows(result.variables, result.rows, fmt, buffer, limit)
     return buffer.getvalue()
 
 

@@ -1,10 +1,10 @@
 """Writing query answers as they come: rows and triples go to a binary sink one at a time.
 
-The bytes are those :mod:`gsekg.render` writes for a whole result (``render.result_bytes``
-and ``render.rdf_bytes`` use the functions here), so a streamed answer and a materialised
-one never differ. Memory stays bounded by a row or a triple, with two exceptions that are
-not Python's: Oxigraph removes duplicate CONSTRUCT triples with a set of its own, and
-JSON-LD is not streamed (pyld compacts a whole document).
+The bytes are those :mod:`gsekg.render` writes for a whole result: ``render.result_bytes``
+uses the writers here, and the prefix scan below follows ``render.used_prefixes`` to the
+letter (tests/test_streaming_formats.py compares every format). Python holds one row or
+triple at a time; Oxigraph itself still keeps a set of the CONSTRUCT triples it has
+written, to drop duplicates. JSON-LD is not streamed: pyld compacts a whole document.
 
 Turtle, TriG and RDF/XML declare only the prefixes the triples use, which are known only
 at the end; they read the answer twice (:func:`write_triples` takes a function that runs
@@ -58,22 +58,38 @@ def write_solutions(
 ) -> None:
     """Write SELECT solutions in ``fmt`` (:data:`SOLUTION_FORMATS`), the first ``limit`` only.
 
-    Without a limit pyoxigraph writes them itself; with one, the first ``limit`` rows pass
-    through the same JSON bridge as a materialised result, and the query stops there.
+    Without a limit pyoxigraph writes them itself, no Python on the way; with one (or in
+    Markdown) they go through :func:`write_rows`, and the query stops after ``limit``.
     """
-    if fmt == "markdown":
-        variables = [v.value for v in solutions.variables]
-        write_markdown(variables, (tuple(s) for s in islice(solutions, limit)), sink)
-        return
     from pyoxigraph import QueryResultsFormat
 
-    if limit is not None:
+    if limit is not None or fmt == "markdown":
         variables = [v.value for v in solutions.variables]
-        solutions = solutions_from_rows(variables, (tuple(s) for s in islice(solutions, limit)))
+        write_rows(variables, (tuple(s) for s in solutions), fmt, sink, limit)
+        return
     ending = _LastByte(sink)
     solutions.serialize(_io(ending), getattr(QueryResultsFormat, _RESULTS_FORMATS[fmt]))
     if ending.last not in (None, b"\n"):
         sink.write(b"\n")
+
+
+def write_rows(
+    variables: Sequence[str],
+    rows: Iterable[Sequence[Term | None]],
+    fmt: str,
+    sink: Sink,
+    limit: int | None = None,
+) -> None:
+    """Write rows of terms in ``fmt`` (:data:`SOLUTION_FORMATS`), the first ``limit`` only.
+
+    Markdown is written here; the W3C formats by pyoxigraph, the rows reaching it through
+    a JSON bridge (:func:`solutions_from_rows`), one at a time.
+    """
+    kept = islice(rows, limit)
+    if fmt == "markdown":
+        write_markdown(variables, kept, sink)
+    else:
+        write_solutions(solutions_from_rows(variables, kept), fmt, sink)
 
 
 def solutions_from_rows(
@@ -97,13 +113,13 @@ def _json_results(
     yield b'{"head":{"vars":' + json.dumps(list(variables)).encode() + b'},"results":{"bindings":['
     separator = b""
     for row in rows:
-        binding = {v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
         yield separator + json.dumps(binding).encode()
         separator = b","
     yield b"]}}"
 
 
-def json_term(term: Term) -> dict[str, Any]:
+def _json_term(term: Term) -> dict[str, Any]:
     """A term as in the SPARQL 1.1 JSON results format."""
     from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -123,9 +139,9 @@ def json_term(term: Term) -> dict[str, Any]:
     return {
         "type": "triple",
         "value": {
-            "subject": json_term(term.subject),
-            "predicate": json_term(term.predicate),
-            "object": json_term(term.object),
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
         },
     }
 

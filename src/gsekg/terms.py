@@ -6,7 +6,7 @@ renderers can all use them without importing one another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -59,3 +59,11 @@ class QueryResult:
     def records(self) -> list[dict[str, Term | None]]:
         """The rows of a SELECT as dictionaries: variable -> value (``None`` where unbound)."""
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """The rows of a SELECT answer as they are read: variable names, then one tuple a row."""
+
+    variables: list[str]
+    rows: Iterator[tuple[Term | None, ...]]

@@ -438,3 +438,37 @@ def test_blank_node_labels_split_across_reads() -> None:
         "} nodeID://",
         "b2",
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (GRAPHS["every triple"], "-f", "turtle"),
+        (GRAPHS["every triple"], "-f", "xml", "--timeout", "60"),
+        (SELECTS["every triple"], "-f", "markdown"),
+        (SELECTS["every triple"], "-f", "json", "--limit", "3000"),
+    ],
+    ids=["turtle", "rdf-xml timeout", "markdown", "json limit"],
+)
+def test_a_full_disk_is_one_clean_error(cache_dir: Path, args: tuple[str, ...]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    env = {**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "gsekg", "query", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: cannot write the output: No space left on device\n",
+    )

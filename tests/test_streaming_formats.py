@@ -195,7 +195,11 @@ def test_the_prefix_scan_sees_a_line_split_between_writes() -> None:
 def test_turtle_with_a_limit_in_a_real_process(
     run_gsekg: RunGsekg, bundled: OxigraphEngine, extra: list[str]
 ) -> None:
-    sparql = GRAPHS["every triple"]
+    # sorted and without blank nodes: the same bytes even if the process reads a rebuilt store
+    sparql = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } "
+        "ORDER BY ?s ?p ?o"
+    )
     done = run_gsekg("query", sparql, "-f", "turtle", "--limit", "40", *extra)
     assert done.returncode == 0, done.stderr
     assert done.stdout.encode() == materialised(bundled, sparql, "turtle", 40)

@@ -476,3 +476,24 @@ def test_a_full_disk_is_one_clean_error(cache_dir: Path, args: tuple[str, ...]) 
         1,
         "Error: cannot write the output: No space left on device\n",
     )
+
+
+@pytest.mark.server
+def test_a_limited_query_keeps_the_first_rows_on_every_engine(
+    bundled: OxigraphEngine, oxigraph_server: str, mini: Path, cache_dir: Path
+) -> None:
+    rdflib = open_engine(engine="rdflib", data=[mini], with_bundled=False, cache_dir=cache_dir)
+    for engine in (bundled, open_engine(endpoint=oxigraph_server), rdflib):
+        whole = engine.query(SELECTS["every triple"])
+        assert len(whole.rows) > 5
+        assert engine.query(SELECTS["every triple"], limit=5).rows == whole.rows[:5]
+        assert engine.query(SELECTS["every triple"], limit=0).variables == ["s", "p", "o"]
+        graph = engine.query(GRAPHS["types only"], limit=3)
+        assert len(graph.triples) == 3
+        assert set(graph.triples) <= set(engine.query(GRAPHS["types only"]).triples)
+
+
+def test_the_table_with_a_limit_counts_the_rows_shown(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["query", SELECTS["every triple"], "-f", "table", "--limit", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.rstrip().endswith("2 rows")

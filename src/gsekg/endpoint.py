@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from pyoxigraph import (
@@ -74,16 +75,19 @@ class Client:
             raise InputError(f"not an http(s) URL: {url!r}")
         self.url = url
 
-    def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
-        """Send a query (with the gsekg prefixes predeclared) and parse the whole answer."""
+    def query(
+        self, sparql: str, *, form: str, timeout: float | None = None, limit: int | None = None
+    ) -> QueryResult:
+        """Send a query (with the gsekg prefixes predeclared) and parse the answer, the
+        first ``limit`` rows or triples of it only (the rest is not read)."""
         from gsekg.terms import QueryResult
 
         with self.answer(sparql, form=form, timeout=timeout) as answer:
             if isinstance(answer, Solutions):
-                return QueryResult("select", answer.variables, list(answer.rows))
+                return QueryResult("select", answer.variables, list(islice(answer.rows, limit)))
             if isinstance(answer, QueryBoolean):
                 return QueryResult("ask", boolean=bool(answer))
-            return QueryResult("graph", triples=list(answer))
+            return QueryResult("graph", triples=list(islice(answer, limit)))
 
     @contextmanager
     def answer(

@@ -59,6 +59,7 @@ class Engine(ABC):
         timeout: float | None = None,
         allow_update: bool = False,
         allow_service: bool = False,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query.
 
@@ -73,6 +74,8 @@ class Engine(ABC):
                 not time-limited.
             allow_update: run a SPARQL update (on a private in-memory copy for local engines).
             allow_service: allow SERVICE calls to other endpoints.
+            limit: keep the first rows or triples only; Oxigraph and endpoints read no
+                further (the query is not rewritten).
 
         Raises:
             InputError: malformed query (``query:line:column: …``).
@@ -83,7 +86,7 @@ class Engine(ABC):
         request = guard.check(sparql, allow_update=allow_update, allow_service=allow_service)
         if request.is_update:
             return self._update(sparql, timeout)
-        return self._evaluate(sparql, request, substitutions or {}, timeout)
+        return self._evaluate(sparql, request, substitutions or {}, timeout, limit)
 
     def streams(self, kind: str, fmt: str) -> bool:
         """Whether :meth:`stream` writes a ``kind`` answer (``select``, ``ask``, ``graph``)
@@ -140,6 +143,7 @@ class Engine(ABC):
         request: guard.Request,
         substitutions: Substitutions,
         timeout: float | None,
+        limit: int | None,
     ) -> QueryResult:
         """Answer a query that :func:`gsekg.guard.check` allowed."""
 
@@ -191,16 +195,17 @@ class OxigraphEngine(Engine):
         request: guard.Request,
         substitutions: Substitutions,
         timeout: float | None,
+        limit: int | None,
     ) -> QueryResult:
         bindings = {Variable(k.lstrip("?$")): term for k, term in substitutions.items()}
         store = self.store
 
         def run() -> QueryResult:
             try:
-                return _evaluate(store, sparql, bindings)
+                return _evaluate(store, sparql, bindings, limit)
             except _NotProjectedError:
                 # pyoxigraph substitutes only projected variables; bind the others with VALUES
-                return _evaluate(store, guard.with_values(sparql, substitutions), {})
+                return _evaluate(store, guard.with_values(sparql, substitutions), {}, limit)
 
         return guard.run_with_timeout(run, timeout)
 
@@ -276,10 +281,12 @@ class OxigraphEngine(Engine):
         self._store = None
 
 
-def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
+def _evaluate(
+    store: Store, sparql: str, bindings: dict[Variable, Term], limit: int | None
+) -> QueryResult:
     answer = _answer(store, sparql, bindings)
     try:
-        return QueryResult.of(answer)
+        return QueryResult.of(answer, limit)
     except (OSError, RuntimeError, ValueError) as error:
         raise EngineError(f"query failed: {error}") from None
 
@@ -323,11 +330,12 @@ class RdflibEngine(Engine):
         request: guard.Request,
         substitutions: Substitutions,
         timeout: float | None,
+        limit: int | None,
     ) -> QueryResult:
         from gsekg.bridge import to_rdflib
 
         bindings = {name.lstrip("?$"): to_rdflib(t) for name, t in substitutions.items()}
-        return guard.run_with_timeout(lambda: self._answer(sparql, bindings), timeout)
+        return guard.run_with_timeout(lambda: self._answer(sparql, bindings).head(limit), timeout)
 
     def _answer(self, sparql: str, bindings: dict[str, Any]) -> QueryResult:
         import rdflib.plugins.sparql as rdflib_sparql
@@ -422,12 +430,13 @@ class EndpointEngine(Engine):
         request: guard.Request,
         substitutions: Substitutions,
         timeout: float | None,
+        limit: int | None,
     ) -> QueryResult:
         if not request.service:
             check_syntax(sparql)
         if substitutions:
             sparql = guard.with_values(sparql, substitutions)
-        return self.client.query(sparql, form=request.form, timeout=timeout)
+        return self.client.query(sparql, form=request.form, timeout=timeout, limit=limit)
 
     def streams(self, kind: str, fmt: str) -> bool:
         formats = {"select": streaming.SOLUTION_FORMATS, "graph": streaming.ONE_PASS_GRAPH_FORMATS}

@@ -7,7 +7,8 @@ renderers can all use them without importing one another.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Literal, TypeAlias
 
 from pyoxigraph import (
@@ -41,15 +42,23 @@ class QueryResult:
     triples: list[Triple] = field(default_factory=list)
 
     @classmethod
-    def of(cls, answer: QueryBoolean | QuerySolutions | QueryTriples) -> QueryResult:
-        """The result of a pyoxigraph answer: from a store, or parsed from an endpoint's reply."""
+    def of(
+        cls, answer: QueryBoolean | QuerySolutions | QueryTriples, limit: int | None = None
+    ) -> QueryResult:
+        """The result of a pyoxigraph answer, its first ``limit`` rows or triples only."""
         if isinstance(answer, QueryBoolean):
             return cls("ask", boolean=bool(answer))
         if isinstance(answer, QuerySolutions):
             variables = list(answer.variables)
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            rows = [tuple(solution[v] for v in variables) for solution in islice(answer, limit)]
             return cls("select", [v.value for v in variables], rows)
-        return cls("graph", triples=list(answer))
+        return cls("graph", triples=list(islice(answer, limit)))
+
+    def head(self, limit: int | None) -> QueryResult:
+        """This result with its first ``limit`` rows or triples only (all of them: ``None``)."""
+        if limit is None:
+            return self
+        return replace(self, rows=self.rows[:limit], triples=self.triples[:limit])
 
     def column(self, name: str) -> list[Term | None]:
         """The values of one variable of a SELECT, row by row (``None`` where unbound)."""

@@ -220,6 +220,7 @@ def query_command(
                 timeout=timeout,
                 allow_update=allow_update,
                 allow_service=allow_service,
+                limit=limit,
             )
         except InputError as error:
             raise _located(error, source.origin, show_text=source.shows_text) from None

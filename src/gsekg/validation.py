@@ -490,7 +490,9 @@ def _claim_findings(
             problem("an evidence's oa:hasSource is not the claim's source")
         if claim.editorial and len(targets) != 1:
             problem("an evidence of an editorial claim needs exactly one oa:hasSource")
-        source = targets[0] if claim.editorial and len(targets) == 1 else own
+        source = own
+        if claim.editorial and len(targets) == 1 and isinstance(targets[0], NamedNode):
+            source = targets[0]
         text = _article(snapshot, source, corpus, texts, found)
         selectors = snapshot.objects(item, HAS_SELECTOR)
         if not selectors:

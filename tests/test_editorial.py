@@ -9,6 +9,7 @@ from articles 002 and 004 and from the model (docs/model.md, "Editorial claims")
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,6 +229,29 @@ def test_stats_count_it_apart_from_the_articles(runner: CliRunner) -> None:
     assert per_source["002_2b3a093da3c925aa"][0] == 37  # 36 normal, 1 preferred (cookbook 11)
     assert not any(s.startswith("http") for s in per_source), "no claim counted as a source"
     assert list(per_source)[-1] == "(editorial)"
+
+
+@pytest.mark.corpus
+def test_the_site_shows_the_curators_inference(
+    runner: CliRunner, tmp_path: Path, corpus: Path
+) -> None:
+    site = tmp_path / "site"
+    result = runner.invoke(app, ["site", "-o", str(site), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.stderr
+    page = (site / "entity" / "joint-research-plan.html").read_text(encoding="utf-8")
+    assert '(curators&#x27; inference from 002 and 004)">curators</a>' in page
+    assert "Curators&#x27; inference from <a" in page or "Curators' inference from <a" in page
+    assert "<code>claim:002-jrp-implementers</code>, <code>claim:004-project-launch</code>" in page
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "UNESCO IITE news item on GSE 2022</a></td><td>37<" in index  # its own claims only
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    nodes = [n for s in scripts for n in json.loads(s).get("@graph", [])]
+    (claim,) = [n for n in nodes if n.get("@id") == "claim:editorial-jrp-same-as-project"]
+    assert claim["@type"] == ["gso:Claim", "gso:EditorialClaim"]
+    assert claim["prov:wasDerivedFrom"] == [
+        {"@id": "claim:002-jrp-implementers"},
+        {"@id": "claim:004-project-launch"},
+    ]
 
 
 # --- validation: what an editorial claim must have --------------------------------------------

@@ -459,7 +459,7 @@ class Pages:
             ("date", esc(source.date or "")),
             ("address", tag("a", esc(source.url), href=source.url) if source.url else ""),
             ("SHA-256 of the text", tag("code", esc(source.checksum)) if source.checksum else ""),
-            ("claims", esc(len(claims))),
+            ("claims", esc(sum(1 for c in claims if not c.editorial))),
         ]
         problem = self.corpus.problems.get(source.id)
         if self.corpus.text(source.id) is None:

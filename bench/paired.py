@@ -22,67 +22,29 @@ The output ends with ``name=value`` lines (medians of the paired ratios, peaks i
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402  (bench/ is not a package)
+from pairing import Command, Measure, Step, paired, run  # noqa: E402
 from run import gsekg, oxigraph  # noqa: E402  (the commands bench/run.py measures too)
 
 ROWS = 1_000_000
 ENTITY = "gse:org1"
-Command = Sequence[str | os.PathLike[str]]
 
 
-def run(command: Command, *, discard: bool = False) -> tuple[float, float]:
-    """Run a command; return its wall time and its own peak RSS in MB."""
-    with tempfile.TemporaryFile() as err:
-        target = subprocess.DEVNULL if discard else subprocess.PIPE
-        started = time.perf_counter()
-        process = subprocess.Popen([str(c) for c in command], stdout=target, stderr=err)
-        if not discard:
-            assert process.stdout is not None
-            while process.stdout.read(1 << 16):
-                pass
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            raise SystemExit(f"failed: {command}\n{err.read().decode(errors='replace')}")
-        return elapsed, usage.ru_maxrss / 1024
-
-
-def paired(
+def compare(
     name: str, a: Command, b: Command, pairs: int, *, discard: bool = False
 ) -> dict[str, float]:
-    """A, B, A, B…: each pair's ratio A/B, their median, and the peak RSS of each side."""
-    ratios, peak_a, peak_b = [], 0.0, 0.0
-    print(f"{name}", file=sys.stderr)
-    for number in range(1, pairs + 1):
-        seconds_a, rss_a = run(a, discard=discard)
-        seconds_b, rss_b = run(b, discard=discard)
-        ratios.append(seconds_a / seconds_b)
-        peak_a, peak_b = max(peak_a, rss_a), max(peak_b, rss_b)
-        print(
-            f"  pair {number}: A {seconds_a:7.3f} s  B {seconds_b:7.3f} s  ratio {ratios[-1]:6.2f}",
-            file=sys.stderr,
-        )
-    median = statistics.median(ratios)
-    print(
-        f"  median ratio {median:.2f}  (A peak {peak_a:.0f} MB, B peak {peak_b:.0f} MB)",
-        file=sys.stderr,
-    )
-    return {"ratio": median, "peak_a_mb": peak_a, "peak_b_mb": peak_b}
+    """A, B, A, B… (bench/pairing.py): the median of the paired ratios, each side's peak."""
+    side_a, side_b = Measure("A"), Measure("B")
+    median = paired(side_a, [Step(a)], side_b, [Step(b)], pairs, discard=discard, title=name)
+    return {"ratio": median, "peak_a_mb": side_a.peak, "peak_b_mb": side_b.peak}
 
 
 def free_port() -> int:
@@ -127,13 +89,13 @@ def main() -> None:
     shutil.copytree(folder, store)
     rows = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {ROWS}"
     results = {
-        "describe_vs_query": paired(
+        "describe_vs_query": compare(
             f"describe {ENTITY} (A) vs query of its triples (B)",
             gsekg("describe", ENTITY, "-f", "json", *common),
             gsekg("query", query, "-f", "ntriples", *common),
             args.pairs,
         ),
-        "why_vs_query": paired(
+        "why_vs_query": compare(
             f"why {ENTITY} rdf:type schema:Organization (A) vs query of its triples (B)",
             gsekg(
                 "why",
@@ -149,7 +111,7 @@ def main() -> None:
             gsekg("query", query, "-f", "ntriples", *common),
             args.pairs,
         ),
-        "rows_vs_oxigraph_cli": paired(
+        "rows_vs_oxigraph_cli": compare(
             f"{ROWS} rows as CSV to /dev/null: gsekg query (A) vs oxigraph query (B)",
             gsekg("query", rows, "-f", "csv", *common),
             [
@@ -165,7 +127,7 @@ def main() -> None:
             args.pairs,
             discard=True,
         ),
-        "rows_timeout_vs_oxigraph_cli": paired(
+        "rows_timeout_vs_oxigraph_cli": compare(
             f"{ROWS} rows as CSV with --timeout (A) vs oxigraph query (B)",
             gsekg("query", rows, "-f", "csv", "--timeout", "600", *common),
             [
@@ -186,13 +148,13 @@ def main() -> None:
 
     with Server(folder, port=free_port()) as server:
         remote = ["--endpoint", server.url]
-        results["describe_endpoint_vs_query"] = paired(
+        results["describe_endpoint_vs_query"] = compare(
             f"describe {ENTITY} over an endpoint (A) vs the entity query over it (B)",
             gsekg("describe", ENTITY, "-f", "json", *remote),
             gsekg("query", query, "-f", "ntriples", *remote),
             args.pairs,
         )
-        results["why_endpoint_vs_query"] = paired(
+        results["why_endpoint_vs_query"] = compare(
             f"why {ENTITY} rdf:type schema:Organization over an endpoint (A) vs query (B)",
             gsekg(
                 "why",

@@ -7,16 +7,21 @@ bench/generate.py) it times, on the same file, as separate processes:
 
 - gsekg cold: build the cached store from the file, then answer an aggregate query;
 - gsekg warm: the same command once the store is cached;
-- the oxigraph CLI: ``oxigraph load`` into a fresh store, then ``oxigraph query``;
+- the oxigraph CLI: ``oxigraph load`` into a fresh store, then ``oxigraph query`` with
+  ``--union-default-graph`` (its union repeats a triple once per graph holding it, so it
+  is not the set gsekg's default graph is; the aggregate counts distinct values);
+- like for like, the oxigraph CLI loading the very quads gsekg's build ends with (dumped
+  from its store: claims, their default-graph copy, inferred triples) and querying the
+  default graph: the difference from the line above is the data gsekg chooses to keep;
 - a plain rdflib script that parses the file and runs the same query (100k only);
 
 then ``gsekg --help`` against a one-command typer app with the same help settings, and a
 warm saved query on the bundled graph against a plain rdflib script doing the same.
 
-Every comparison runs in pairs, A, B, A, B, … (``--repeat`` pairs): each pair's ratio A/B
-is printed, and the ratios reported are the medians of those paired ratios, so that a slow
-moment of a shared machine stays inside one pair. The table shows each command's median
-and peak resident memory, and the output ends with ``name=value`` lines for machines.
+Every comparison runs in pairs, A, B, A, B, … (``--repeat`` pairs, bench/pairing.py): each
+pair's ratio A/B is printed, and the ratios reported are the medians of those paired ratios,
+so that a slow moment of a shared machine stays inside one pair. The table shows each
+command's median and peak resident memory, and the output ends with ``name=value`` lines.
 ``bench/paired.py`` adds describe, why, streamed rows and endpoints (docs/benchmarks.md).
 """
 
@@ -27,13 +32,9 @@ import csv
 import io
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402  (bench/ is not a package)
+from pairing import Measure, Step, paired, run  # noqa: E402
 
 AGGREGATE = """\
 PREFIX gso: <https://w3id.org/gsekg/ontology#>
@@ -50,75 +52,6 @@ GROUP BY ?year ORDER BY ?year
 """
 SIZES = {"100k": 100_000, "1m": 1_000_000, "3m": 3_000_000}
 SAVED_QUERY = "editions"
-
-
-@dataclass
-class Measure:
-    """Wall-clock seconds and peak resident memory (MB) of each run of one command."""
-
-    name: str
-    seconds: list[float] = field(default_factory=list)
-    rss_mb: list[float] = field(default_factory=list)
-    output: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def peak(self) -> float:
-        return max(self.rss_mb)
-
-
-def run(command: Sequence[str | os.PathLike[str]]) -> tuple[float, float, str]:
-    """Run a command; return its wall time, its own peak RSS in MB and its stdout."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([str(c) for c in command], stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise SystemExit(f"failed ({process.returncode}): {command}\n{err.read().decode()}")
-        return elapsed, usage.ru_maxrss / 1024, out.read().decode("utf-8")
-
-
-@dataclass
-class Step:
-    """One command of a side of a comparison, with what to do before it (untimed)."""
-
-    command: Sequence[str | os.PathLike[str]]
-    before: Callable[[], None] | None = None
-
-
-def paired(a: Measure, a_steps: list[Step], b: Measure, b_steps: list[Step], pairs: int) -> float:
-    """Run A's steps, then B's, ``pairs`` times; print each pair's ratio A/B; their median.
-
-    A side's time is the sum of its steps (e.g. ``oxigraph load`` then ``oxigraph query``),
-    its memory the largest peak among them, its output the last step's.
-    """
-    ratios = []
-    for number in range(1, pairs + 1):
-        for measure, steps in ((a, a_steps), (b, b_steps)):
-            total, peak = 0.0, 0.0
-            for step in steps:
-                if step.before is not None:
-                    step.before()
-                seconds, rss, measure.output = run(step.command)
-                total, peak = total + seconds, max(peak, rss)
-            measure.seconds.append(total)
-            measure.rss_mb.append(peak)
-        ratios.append(a.seconds[-1] / b.seconds[-1])
-        print(
-            f"  pair {number}: {a.name} {a.seconds[-1]:.3f} s / {b.name} {b.seconds[-1]:.3f} s"
-            f" = {ratios[-1]:.2f}",
-            file=sys.stderr,
-        )
-    median = statistics.median(ratios)
-    print(f"  median of the paired ratios: {median:.2f}", file=sys.stderr)
-    return median
 
 
 def rows(text: str) -> list[list[str]]:
@@ -135,6 +68,23 @@ def oxigraph() -> str:
     if not Path(found).exists():
         raise SystemExit("the oxigraph CLI is missing: pip install oxigraph")
     return found
+
+
+def built_store(cache: Path, data: Path) -> Path:
+    """The store folder gsekg built for ``data`` in ``cache``."""
+    from gsekg.store import entries
+
+    built = [e for e in entries(cache) if str(data.resolve()) in str(e.get("inputs"))]
+    if not built:
+        raise SystemExit(f"no gsekg store for {data} in {cache}")
+    return Path(built[0]["path"]) / "store"
+
+
+def dump_store(folder: Path, target: Path) -> None:
+    """Write every quad of the store in ``folder`` (opened read-only) to ``target`` as N-Quads."""
+    from pyoxigraph import RdfFormat, Store
+
+    Store.read_only(str(folder)).dump(output=str(target), format=RdfFormat.N_QUADS)
 
 
 def reset(folder: Path) -> Callable[[], None]:
@@ -156,17 +106,21 @@ def bench_size(
     query_file = out / "aggregate.rq"
     query_file.write_text(AGGREGATE, encoding="utf-8")
     command = gsekg("query", query_file, "--data", data, "--cache-dir", cache, "--format", "csv")
-    ox_query = [
-        oxigraph(),
-        "query",
-        "--location",
-        store,
-        "--query-file",
-        query_file,
-        "--results-format",
-        "csv",
-        "--union-default-graph",
-    ]
+
+    def oxigraph_query(location: Path, *union: str) -> list[str | os.PathLike[str]]:
+        return [
+            oxigraph(),
+            "query",
+            "--location",
+            location,
+            "--query-file",
+            query_file,
+            "--results-format",
+            "csv",
+            *union,
+        ]
+
+    ox_query = oxigraph_query(store, "--union-default-graph")
     found = {
         "cold": Measure(f"gsekg cold load+query {label}"),
         "ox_load_query": Measure(f"oxigraph load+query {label}"),
@@ -188,6 +142,23 @@ def bench_size(
             found["warm"], [Step(command)], found["ox_query"], [Step(ox_query)], repeat
         ),
     }
+    # Like for like: the oxigraph CLI loads the very quads gsekg's build ends with (the
+    # claims, their default-graph copy, the inferred triples), then queries the default
+    # graph; the difference from the load above is the extra data gsekg keeps.
+    dump, same = out / f"gsekg-{label}.nq", out / f"oxigraph-same-{label}"
+    dump_store(built_store(cache, data), dump)
+    found["ox_same_quads"] = Measure(f"oxigraph load+query, gsekg's quads {label}")
+    cold_again = Measure(f"gsekg cold load+query {label} (vs same quads)")
+    ratios["load_same_quads"] = paired(
+        cold_again,
+        [Step(command, reset(cache))],
+        found["ox_same_quads"],
+        [
+            Step([oxigraph(), "load", "--location", same, "--file", dump], reset(same)),
+            Step(oxigraph_query(same)),
+        ],
+        repeat,
+    )
     if label == "100k":
         found["rdflib"] = Measure(f"rdflib parse+query {label}")
         warm_again = Measure(f"gsekg warm query {label} (vs rdflib)")
@@ -281,6 +252,7 @@ def main() -> None:
         "ratio_help_vs_minimal_typer": bundled_ratios["help"],
         "ratio_bundled_query_vs_rdflib_script": bundled_ratios["bundled_query"],
         "ratio_load_1m_vs_oxigraph_cli": ratios["1m"]["load"],
+        "ratio_load_1m_vs_oxigraph_cli_same_quads": ratios["1m"]["load_same_quads"],
         "ratio_query_1m_vs_oxigraph_cli": ratios["1m"]["query"],
         "peak_rss_mb_1m": max(one["cold"].peak, one["warm"].peak),
         # 1.0 = load time exactly proportional to size from 100k to 1M
@@ -293,6 +265,7 @@ def main() -> None:
     }
     if "3m" in sizes:
         metrics["ratio_load_3m_vs_oxigraph_cli"] = ratios["3m"]["load"]
+        metrics["ratio_load_3m_vs_oxigraph_cli_same_quads"] = ratios["3m"]["load_same_quads"]
         metrics["peak_rss_mb_3m"] = sizes["3m"]["cold"].peak
     metrics["bench_seconds"] = time.perf_counter() - started
     print()

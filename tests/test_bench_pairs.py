@@ -7,7 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-import run as bench
+import pairing as bench
+import run
 
 
 def test_pairs_alternate_and_report_the_median_ratio(capsys: object) -> None:
@@ -28,7 +29,7 @@ def test_pairs_alternate_and_report_the_median_ratio(capsys: object) -> None:
     assert order == ["A", "B", "A", "B", "A", "B"]
     assert len(slow.seconds) == len(quick.seconds) == 3
     assert ratio > 1
-    assert bench.rows(slow.output) == [["1", "2"]]
+    assert run.rows(slow.output) == [["1", "2"]]
     printed = capsys.readouterr().err  # type: ignore[attr-defined]
     assert printed.count("pair ") == 3
     assert "median of the paired ratios" in printed

@@ -60,6 +60,15 @@ CASES: dict[str, Case] = {
     "bad publisher": c(
         "source", "add", "@other.txt", "--publisher", "<x> a y", message="--publisher"
     ),
+    "unknown publisher": c(
+        "source",
+        "add",
+        "@other.txt",
+        "--publisher",
+        "gse:unesco-itie",
+        code=5,
+        message="(did you mean: gse:unesco-iite,",
+    ),
     # extract
     "unknown source": c("extract", "999", code=5, message="no source '999'"),
     "changed article": c("extract", "@changed-id", message="changed since source"),
@@ -88,6 +97,16 @@ CASES: dict[str, Case] = {
     "threshold out of range": c(
         "review", "@draft.trig", "--accept-all-above", "1.5", code=2, message="1.5"
     ),
+    # the corpus folder: never the project's shared one (here a stand-in, see workspace)
+    "no --corpus: the shared corpus": Case(
+        ("source", "add", "@other.txt", "--data-dir", "@data"), 1, "shared corpus", data=False
+    ),
+    "--corpus is the shared corpus": Case(
+        ("source", "add", "@other.txt", "--data-dir", "@data", "--corpus", "@shared/corpus"),
+        1,
+        "shared corpus, which is never written",
+        data=False,
+    ),
     # the data folder
     "data folder missing": Case(
         ("source", "add", "@other.txt", "--data-dir", "@nowhere"), 1, "does not exist", data=False
@@ -102,7 +121,14 @@ def _reset_data_dir() -> Iterator[None]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, runner: CliRunner) -> dict[str, Path]:
+def workspace(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Path]:
+    shared = tmp_path / "shared" / "corpus"
+    shared.mkdir(parents=True)
+    # a stand-in for ../shared/corpus: no case may write the project's own material
+    monkeypatch.setattr(resources, "shared_corpora", lambda: [shared])
+    monkeypatch.delenv("GSEKG_CORPUS", raising=False)
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     corpus = tmp_path / "corpus"
@@ -191,7 +217,8 @@ def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case:
     if "changed-id" in "".join(case.args):
         article = workspace["corpus"] / f"{workspace['source']}.txt"
         article.write_text(article.read_text(encoding="utf-8") + "One more line.\n", "utf-8")
-    before = snapshot(workspace["data"], workspace["corpus"])
+    folders = workspace["data"], workspace["corpus"], workspace["tmp"] / "shared"
+    before = snapshot(*folders)
     result = runner.invoke(app, arguments(case, workspace), input=case.stdin)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == case.code, (result.stdout, result.stderr)
@@ -201,4 +228,132 @@ def test_bad_curation_input(runner: CliRunner, workspace: dict[str, Path], case:
         assert len(lines) == (3 if case.quoted else 1), result.stderr
         assert lines[0].startswith("Error: "), result.stderr
     assert case.message in result.stderr
-    assert snapshot(workspace["data"], workspace["corpus"]) == before
+    assert snapshot(*folders) == before
+
+
+def test_relinking_to_an_unknown_entity_is_refused(
+    runner: CliRunner, workspace: dict[str, Path]
+) -> None:
+    """A relink to an entity the data folder does not declare, or of an entity the claim does
+    not hold, prints one ``Error:`` line (with the nearest names) and asks again."""
+    draft = workspace["tmp"] / "draft.trig"
+    rules = re.findall(r'gso:extractionRule "([\w.-]+)"', draft.read_text(encoding="utf-8"))
+    index = rules.index("entities.name-with-acronym")
+    proposed = "gse:lakeside-institute-for-digital-learning"
+    answers = (
+        "r\n" * index
+        + f"l\n{proposed}\ngse:slibun\n"  # a typo of gse:slibnu
+        + "l\ngse:nowhere\ngse:slibnu\n"  # not an entity of this claim
+        + f"l\n{proposed}\nSmart Learning Institute of Beijing Normal University\na\nq\n"
+    )
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    result = runner.invoke(app, ["review", str(draft), *where], input=answers)
+    assert result.exit_code == 0, result.stderr
+    errors = result.stderr.splitlines()
+    assert errors == [
+        f"Error: relink: no entity 'gse:slibun' in {workspace['data']} (did you mean: gse:slibnu?)",
+        f"Error: 'gse:nowhere' is not an entity of claim:{str(workspace['source'])[:3]}-"
+        f"candidate-{index + 1:04d}; its entities: {proposed}",
+    ]
+    written = (workspace["data"] / f"{workspace['source']}.trig").read_text(encoding="utf-8")
+    assert 'gse:slibnu gso:acronym "LIDL"@en' in written
+    assert "slibun" not in written and "lakeside" not in written
+
+
+def test_a_known_publisher_is_recorded(runner: CliRunner, workspace: dict[str, Path]) -> None:
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    other = str(workspace["tmp"] / "other.txt")
+    result = runner.invoke(app, ["source", "add", other, "--publisher", "unesco-iite", *where])
+    assert result.exit_code == 0, result.stderr
+    record = (workspace["data"] / "sources.ttl").read_text(encoding="utf-8")
+    assert "dcterms:publisher gse:unesco-iite" in record
+
+
+def _accepted_claims(workspace: dict[str, Path]) -> int:
+    written = workspace["data"] / f"{workspace['source']}.trig"
+    return written.read_text(encoding="utf-8").count(" a gso:Claim ;") if written.exists() else 0
+
+
+def test_ctrl_c_keeps_the_decisions_made(
+    runner: CliRunner, workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C at the third prompt: the two candidates accepted before it are written."""
+    from rich.prompt import Prompt
+
+    answers = ["a", "a"]
+
+    def ask(*args: object, **kwargs: object) -> str:
+        if not answers:
+            raise KeyboardInterrupt
+        return answers.pop(0)
+
+    monkeypatch.setattr(Prompt, "ask", ask)
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    draft = str(workspace["tmp"] / "draft.trig")
+    result = runner.invoke(app, ["review", draft, *where])
+    assert result.exit_code == 130
+    target = workspace["data"] / f"{workspace['source']}.trig"
+    assert result.stderr.splitlines() == [
+        f"Error: interrupted (Ctrl-C) with 2 of 22 candidates accepted; kept 2 claims in {target}"
+    ]
+    assert _accepted_claims(workspace) == 2
+
+
+def test_answers_that_end_early_keep_the_decisions_made(
+    runner: CliRunner, workspace: dict[str, Path]
+) -> None:
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    draft = str(workspace["tmp"] / "draft.trig")
+    result = runner.invoke(app, ["review", draft, *where], input="a\nr\na\n")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: the answers ended with 2 of 22 candidates accepted; kept 2")
+    assert _accepted_claims(workspace) == 2
+
+
+def test_a_real_sigint_keeps_the_decisions_made(workspace: dict[str, Path]) -> None:
+    """The same through a real process and signal: answer one prompt, then SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    where = ["--data-dir", str(workspace["data"]), "--corpus", str(workspace["corpus"])]
+    command = [sys.executable, "-m", "gsekg", "review", str(workspace["tmp"] / "draft.trig")]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [*command, *where],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"a\n")
+    process.stdin.flush()
+    seen, deadline = b"", time.monotonic() + 60
+    os.set_blocking(process.stdout.fileno(), False)
+    while b"2/22" not in seen and time.monotonic() < deadline:
+        seen += process.stdout.read() or b""
+        time.sleep(0.05)
+    assert b"2/22" in seen, seen
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.decode().startswith("Error: interrupted (Ctrl-C) with 1 of 22 candidates accepted")
+    assert _accepted_claims(workspace) == 1
+
+
+def test_ctrl_c_while_writing_waits_for_the_writes() -> None:
+    import os
+    import signal
+
+    from gsekg.cli.curate import _uninterrupted
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt), _uninterrupted():
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append(True)
+    assert finished == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

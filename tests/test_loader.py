@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from gsekg.build import OWLRL_LIMIT, build
-from gsekg.engines import open_engine
+from gsekg.engines import OxigraphEngine, open_engine
 from gsekg.errors import InputError
 from gsekg.loader import expand, parse_file
 
@@ -217,3 +217,69 @@ def test_large_graphs_get_rdfs_lite_inference(
         default,
     )
     assert holds in store
+
+
+@pytest.mark.parametrize("mode", ["none", "owl-rl", "rdfs-lite"])
+def test_build_counts_what_the_store_holds(
+    graph_files: list[Path], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    # the counts are kept as the build goes, not read from the store: they must agree
+    if mode == "rdfs-lite":
+        monkeypatch.setattr("gsekg.build.OWLRL_LIMIT", 5)
+    store = ox.Store()
+    stats = build(store, graph_files, inference=mode != "none")
+    assert stats.inference == mode
+    assert stats.quads == len(store)
+    assert stats.named_graphs == len(list(store.named_graphs())) == 2
+
+
+def test_bundled_build_counts_what_the_store_holds(bundled: OxigraphEngine) -> None:
+    stats = bundled.build_stats
+    assert stats is not None
+    assert stats["view"] == "union"
+    assert stats["inference"] == "owl-rl"
+    assert stats["quads"] == len(bundled.store)
+    assert stats["named_graphs"] == len(list(bundled.store.named_graphs()))
+
+
+RANKED = """\
+@prefix gso: <https://w3id.org/gsekg/ontology#> .
+@prefix : <https://example.org/> .
+:g1 gso:rank gso:PreferredRank .
+:g2 gso:rank gso:NormalRank .
+:g3 gso:rank gso:DeprecatedRank .
+:g1 { :s :p :a . }
+:g2 { :s :p :b . :s :q :c . }
+:g3 { :s :r :d . }
+:g4 { :s :p :e . :t :p :f . :s :p :a . }
+"""
+
+
+def test_each_view_is_the_default_graph_of_its_own_store(tmp_path: Path) -> None:
+    data = tmp_path / "ranked.trig"
+    data.write_text(RANKED, encoding="utf-8")
+
+    def default_graph(view: str) -> tuple[set[str], int, ox.Store]:
+        store = ox.Store()
+        stats = build(store, [data], inference=False, view=view)
+        ex = "https://example.org/"
+        triples = {
+            f"{q.subject.value.removeprefix(ex)} {q.predicate.value.removeprefix(ex)} "
+            f"{q.object.value.removeprefix(ex)}"
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if q.predicate.value.startswith(ex)
+        }
+        return triples, stats.view_triples, store
+
+    union, copied, union_store = default_graph("union")
+    assert union == {"s p a", "s p b", "s q c", "s r d", "s p e", "t p f"}
+    assert copied == 7  # one copy per claim triple (s p a is stated twice)
+    best, chosen, best_store = default_graph("best")
+    # s p: the preferred claim's value only; s q and t p: nobody preferred, every claim
+    # that is not deprecated (a graph without a rank is normal); s r: deprecated, left out
+    assert best == {"s p a", "s q c", "t p f"}
+    assert chosen == 3  # g4's s p a is outranked: copied once, from g1
+    # the claim graphs are the same in both stores; no view graph among them
+    named = {str(g) for g in union_store.named_graphs()}
+    assert named == {str(g) for g in best_store.named_graphs()}
+    assert named == {f"<https://example.org/g{n}>" for n in range(1, 5)}

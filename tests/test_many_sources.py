@@ -70,6 +70,28 @@ def test_union_and_best_view(runner: CliRunner, engine: str) -> None:
     assert answer(FIGURES) == ["1200", "1300"]
 
 
+def test_each_view_is_a_cached_store_of_its_own(runner: CliRunner, tmp_path: Path) -> None:
+    """The union store is built without the best view; asking for it builds a second store
+    (the same claim graphs, another default graph), which the next call finds cached."""
+    cache = ["--cache-dir", str(tmp_path)]
+    code, out, err = run(runner, "cache", "build", *cache, "--data", str(MANY))
+    assert code == 0, err
+    assert "\tview=union\t" in out
+    assert answer_in(runner, [*cache, "--data", str(MANY)], "--view", "best") == ["2025-08-20"]
+    code, out, err = run(runner, "cache", "info", *cache)
+    assert code == 0, err
+    lines = sorted(line.split("\t") for line in out.splitlines())
+    assert sorted(f[5] for f in lines) == ["view=best", "view=union"]
+    assert lines[0][3] == lines[1][3]  # the same claim graphs in both
+    assert answer_in(runner, [*cache, "--data", str(MANY)]) == ["2025-08-19", "2025-08-20"]
+
+
+def answer_in(runner: CliRunner, options: list[str], *view: str) -> list[str]:
+    code, out, err = run(runner, "query", *options, *view, START)
+    assert code == 0, err
+    return rows(out)
+
+
 def test_unknown_view_is_a_clean_error(runner: CliRunner) -> None:
     code, out, err = run(runner, "query", "--data", str(MANY), "--view", "worst", START)
     assert code == 2  # a bad option value is a usage error, like every other one

@@ -156,6 +156,8 @@ def test_push_lists_the_graphs_before_writing(run_gsekg: RunGsekg, server: Serve
     assert lines[1] == f"  the default graph ({default} triples)"
     assert f"  <{OURS}> (5 triples)" in lines
     assert f"<{OTHER_GRAPH}>" not in done.stderr
+    named = [line.split(" (")[0] for line in lines[2:]]
+    assert named == sorted(named)  # by name, whatever order the store gives
 
 
 @pytest.mark.server

@@ -61,18 +61,15 @@ def to_rdflib_graph(statements: Iterable[Triple | Quad]) -> rdflib.Graph:
     return graph
 
 
-def to_rdflib_dataset(quads: Iterable[Quad], *, default_union: bool = True) -> rdflib.Dataset:
+def to_rdflib_dataset(quads: Iterable[Quad]) -> rdflib.Dataset:
     """An rdflib Dataset holding ``quads`` (default-graph quads go to its default graph).
 
-    ``default_union=False`` makes SPARQL read only the default graph (for a view, whose
-    triples are the default graph while the claim graphs stay named).
-
-    SPARQL on it reads the union of all graphs as the default graph (``default_union``): in a
-    gsekg dataset the default graph already holds every claim's triples, so the union is the
-    default graph, and rdflib's own default-graph code path is one it has deprecated.
+    SPARQL on it reads the default graph as the default graph, as Oxigraph does: the view
+    the build put there (every claim, or the best-ranked ones), not the union of the claim
+    graphs (rdflib's deprecation warnings for that path are silenced).
     """
     with quiet_rdflib():
-        dataset = rdflib.Dataset(default_union=default_union)
+        dataset = rdflib.Dataset(default_union=False)
         graphs: dict[NamedNode | BlankNode | DefaultGraph, rdflib.Graph] = {
             DefaultGraph(): dataset.default_graph
         }

@@ -1,19 +1,20 @@
-"""Building the dataset: claim graphs, the simple view in the default graph, rules and inference.
+"""Building the dataset: claim graphs, a view in the default graph, rules and inference.
 
 Steps (see docs/model.md):
 
-1. every quad of every file is added as is; every triple of a named (claim) graph is also
-   copied into the default graph, which so becomes the *simple view*;
+1. every quad of every file is added as is, and the default graph receives the *view*:
+   - ``union`` (the *simple view*): a copy of every triple of every named (claim) graph,
+     made while the files are read;
+   - ``best``: for each subject and property the claims state, the triples of the preferred
+     claims if there are any, else of the normal ones (deprecated never), selected once the
+     ranks are known and bulk-loaded after the files;
 2. the CONSTRUCT rules in ``ontology/rules/*.rq`` run on the default graph and their triples
    are added to it;
 3. inference adds the entailed triples to the default graph only, then rules and inference
-   alternate until neither adds anything;
-4. when some claim is not of normal rank, the *best view* is built beside it, in the named
-   graph :data:`gsekg.namespaces.BEST_VIEW`: the default graph's own triples (ontology,
-   registry, provenance) and, for each subject and property the claims state, the triples
-   of the preferred claims if there are any, else of the normal ones (deprecated never);
-   rules and inference then run on it as on the default graph. When every claim is normal
-   the best view is the union and no graph is built.
+   alternate until neither adds anything.
+
+Each view is its own store (:class:`gsekg.store.Inputs` ``view``), so a build pays only for
+the view it is asked for, and ``GRAPH ?g`` reads claim graphs and nothing else.
 
 Inference: up to :data:`OWLRL_LIMIT` default-graph triples it is owlrl's OWL-RL closure (which
 gives subclass, subproperty, equivalence and inverse closure), without its trivial output.
@@ -32,13 +33,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Store
 
 from gsekg.errors import InputError
 from gsekg.loader import parse_file, unreadable
-from gsekg.namespaces import BEST_VIEW, PREFIXES
-
-Graph = DefaultGraph | NamedNode
+from gsekg.namespaces import PREFIXES, VIEWS
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read so far, total bytes) while files are loaded."""
@@ -91,23 +90,6 @@ RDFS_LITE = (
 )
 """RDFS-lite: class and property hierarchies (with equivalences) and inverses, in one pass."""
 
-RANKED = "ASK { ?claim gso:rank ?rank . FILTER(?rank != gso:NormalRank) }"
-BEST = (
-    f"""INSERT {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }} WHERE {{
-        ?s ?p ?o . FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}""",
-    f"""INSERT {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }} WHERE {{
-        GRAPH ?g {{ ?s ?p ?o }}
-        OPTIONAL {{ ?g gso:rank ?rank }}
-        FILTER(!BOUND(?rank) || ?rank != gso:DeprecatedRank)
-        FILTER NOT EXISTS {{
-            GRAPH ?h {{ ?s ?p ?other }}
-            ?h gso:rank gso:PreferredRank .
-            FILTER(!BOUND(?rank) || ?rank != gso:PreferredRank)
-        }}
-    }}""",
-)
-"""The best view from the claims: non-claim triples, then the best-ranked claims' triples."""
-
 
 @dataclass
 class BuildStats:
@@ -118,9 +100,12 @@ class BuildStats:
     named_graphs: int = 0
     rule_triples: int = 0
     inferred_triples: int = 0
-    """Added to the default graph (the union view) by inference; rules: ``rule_triples``."""
-    best_view_derived: int = 0
-    """Added to the best view graph by its own rules and inference."""
+    """Added to the default graph by inference; rules: ``rule_triples``."""
+    view: str = "union"
+    """What the default graph holds (:data:`VIEWS`)."""
+    view_triples: int = 0
+    """Claim triples the view copied into the default graph (a triple two claims state
+    counts twice; the store holds it once)."""
     inference: str = "none"
     inconsistencies: int = 0
     seconds: float = 0.0
@@ -138,6 +123,7 @@ def build(
     inference: bool = True,
     progress: Progress | None = None,
     bulk: bool = False,
+    view: str = "union",
 ) -> BuildStats:
     """Fill an empty store with the dataset of ``files``.
 
@@ -145,78 +131,146 @@ def build(
         store: the empty target store.
         files: RDF files, loaded in this order.
         rules: SPARQL CONSTRUCT files whose results join the default graph.
-        inference: apply the rules and inference (``False``: only the files and the simple view).
+        inference: apply the rules and inference (``False``: only the files and the view).
         progress: reports bytes read while loading.
         bulk: load with ``Store.bulk_extend`` (an on-disk store; not transactional).
+        view: what the default graph holds besides the files' own default-graph triples
+            (:data:`VIEWS`).
     """
+    if view not in VIEWS:
+        raise InputError(f"unknown view {view!r} (choose from: {', '.join(VIEWS)})")
     started = time.perf_counter()
     files = list(files)
-    stats = BuildStats(files=len(files))
-    load(store, files, progress=progress, bulk=bulk)
-    views: list[Graph] = [DefaultGraph()]
-    if store.query(RANKED, prefixes=PREFIXES):
-        for update in BEST:
-            store.update(update, prefixes=PREFIXES)
-        views.append(NamedNode(BEST_VIEW))
+    stats = BuildStats(files=len(files), view=view)
+    graphs, copied = load(store, files, progress=progress, bulk=bulk, copy=view == "union")
+    if view == "best":
+        copied = add_best_view(store, bulk=bulk)
+    size = len(store)
+    stats.view_triples = copied
     if inference:
         rule_texts = [_read_rule(path) for path in rules]
-        for view in views:
-            derived = apply_rules(store, rule_texts, view)
-            for _ in range(MAX_ROUNDS):
-                added = infer(store, stats, view)
-                derived += added
-                if view == DefaultGraph():
-                    stats.inferred_triples += added
-                if not added:
-                    break
-                more = apply_rules(store, rule_texts, view)
-                derived += more
-                if not more:
-                    break
-            if view == DefaultGraph():
-                stats.rule_triples = derived - stats.inferred_triples
-            else:
-                stats.best_view_derived += derived
-    stats.named_graphs = sum(1 for _ in store.named_graphs())
-    stats.quads = len(store)
+        derived = apply_rules(store, rule_texts)
+        for _ in range(MAX_ROUNDS):
+            added = infer(store, stats, size=size + derived)
+            derived += added
+            stats.inferred_triples += added
+            if not added:
+                break
+            more = apply_rules(store, rule_texts)
+            derived += more
+            if not more:
+                break
+        size += derived
+        stats.rule_triples = derived - stats.inferred_triples
+    stats.named_graphs = len(graphs)
+    stats.quads = size
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
 
 
 def load(
-    store: Store, files: list[Path], *, progress: Progress | None = None, bulk: bool = False
-) -> None:
-    """Add every quad of ``files``, and a default-graph copy of every named-graph quad.
+    store: Store,
+    files: list[Path],
+    *,
+    progress: Progress | None = None,
+    bulk: bool = False,
+    copy: bool = True,
+) -> tuple[set[NamedNode | BlankNode], int]:
+    """Add every quad of ``files`` and, with ``copy``, a default-graph copy of every
+    named-graph quad (the union view).
 
-    Quads go in batches of :data:`BATCH`: with ``bulk``, each batch is one
-    ``Store.bulk_extend``, which keeps memory bounded (one bulk load of a million quads
-    holds over a gigabyte) and, measured, loads faster than one call fed by a generator.
+    Returns the names of the named graphs the files fill and how many copies were made
+    (counted as they go by, which saves a scan of the store). Quads go in batches of
+    :data:`BATCH`: with ``bulk``, each batch is one ``Store.bulk_extend``, which keeps
+    memory bounded (one bulk load of a million quads holds over a gigabyte) and, measured,
+    loads faster than one call fed by a generator.
     """
     reader = _ProgressReader(files, progress)
-    quads = _with_simple_view(q for path in files for q in parse_file(path, reader.open(path)))
-    add = store.bulk_extend if bulk else store.extend
+    seen = _Seen()
+    parsed = (q for path in files for q in parse_file(path, reader.open(path)))
     try:
-        while batch := list(itertools.islice(quads, BATCH)):
-            add(batch)
+        _add_in_batches(store, seen.watch(parsed, copy=copy), bulk=bulk)
     finally:
         reader.close()
+    return seen.graphs, seen.copies
 
 
-def _with_simple_view(quads: Iterator[Quad]) -> Iterator[Quad]:
+class _Seen:
+    """The named graphs a stream of quads fills, and the default-graph copies it was given."""
+
+    def __init__(self) -> None:
+        self.graphs: set[NamedNode | BlankNode] = set()
+        self.copies = 0
+
+    def watch(self, quads: Iterator[Quad], *, copy: bool) -> Iterator[Quad]:
+        """The quads, each named-graph one followed by its default-graph copy with ``copy``."""
+        default = DefaultGraph()
+        for quad in quads:
+            yield quad
+            name = quad.graph_name
+            if name != default:
+                self.graphs.add(name)  # type: ignore[arg-type]
+                if copy:
+                    self.copies += 1
+                    yield Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def _add_in_batches(store: Store, quads: Iterator[Quad], *, bulk: bool) -> None:
+    add = store.bulk_extend if bulk else store.extend
+    while batch := list(itertools.islice(quads, BATCH)):
+        add(batch)
+
+
+_RANK = NamedNode(PREFIXES["gso"] + "rank")
+_PREFERRED = NamedNode(PREFIXES["gso"] + "PreferredRank")
+_DEPRECATED = NamedNode(PREFIXES["gso"] + "DeprecatedRank")
+
+
+def add_best_view(store: Store, *, bulk: bool = False) -> int:
+    """Add the best view of the claims to the default graph; return how many copies it made.
+
+    For each subject and property some preferred claim states, only the preferred claims'
+    triples; for the others, every claim's that is not deprecated (a named graph without
+    a rank counts as normal). The claims are read from the store, so that ranks stated
+    anywhere in the files are known; a triple two claims state is copied twice (the store
+    keeps one), so that memory holds only the preferred claims' subjects and properties.
+    """
     default = DefaultGraph()
-    for quad in quads:
-        yield quad
-        if quad.graph_name != default:
-            yield Quad(quad.subject, quad.predicate, quad.object, default)
+    ranks = {
+        quad.subject: quad.object
+        for quad in store.quads_for_pattern(None, _RANK, None, default)
+        if quad.object in (_PREFERRED, _DEPRECATED)
+    }
+    stated_by_preferred = {
+        (q.subject, q.predicate)
+        for g, rank in ranks.items()
+        if rank == _PREFERRED
+        for q in store.quads_for_pattern(None, None, None, g)  # type: ignore[arg-type]
+    }
+    copies = 0
+
+    def chosen() -> Iterator[Quad]:
+        nonlocal copies
+        for graph in store.named_graphs():
+            rank = ranks.get(graph)
+            if rank == _DEPRECATED:
+                continue
+            for q in store.quads_for_pattern(None, None, None, graph):
+                if rank == _PREFERRED or (q.subject, q.predicate) not in stated_by_preferred:
+                    copies += 1
+                    yield Quad(q.subject, q.predicate, q.object, default)
+
+    _add_in_batches(store, chosen(), bulk=bulk)
+    return copies
 
 
-def apply_rules(store: Store, rules: list[str], graph: Graph | None = None) -> int:
-    """Run each CONSTRUCT rule on ``graph`` (the default graph) and add its new triples there."""
-    default = graph if graph is not None else DefaultGraph()
+def apply_rules(store: Store, rules: list[str]) -> int:
+    """Run each CONSTRUCT rule on the default graph and add its new triples there."""
+    default = DefaultGraph()
     added = 0
     for rule in rules:
         try:
-            triples = list(store.query(rule, prefixes=PREFIXES, default_graph=default))  # type: ignore[arg-type]
+            triples = list(store.query(rule, prefixes=PREFIXES))  # type: ignore[arg-type]
         except SyntaxError as error:
             raise InputError(f"rule: {error}") from None
         new = [
@@ -229,34 +283,34 @@ def apply_rules(store: Store, rules: list[str], graph: Graph | None = None) -> i
     return added
 
 
-def infer(store: Store, stats: BuildStats, graph: Graph | None = None) -> int:
-    """Add the non-trivial entailments of ``graph`` (the default graph) to it; return how many.
+def infer(store: Store, stats: BuildStats, *, size: int | None = None) -> int:
+    """Add the non-trivial entailments of the default graph to it; return how many.
 
     Which inference runs depends on the store's size (all quads: a cheap upper bound of
-    the default graph's size).
+    the default graph's size); ``size``, when the caller knows it, saves counting them.
     """
-    target = graph if graph is not None else DefaultGraph()
-    if len(store) > OWLRL_LIMIT:
+    before = len(store) if size is None else size
+    if before > OWLRL_LIMIT:
         stats.inference = "rdfs-lite"
-        return _rdfs_lite(store, target)
+        return _rdfs_lite(store, before)
     stats.inference = "owl-rl"
-    return _owlrl(store, stats, target)
+    return _owlrl(store, stats)
 
 
-def _rdfs_lite(store: Store, graph: Graph) -> int:
-    before = len(store)  # the updates only add to ``graph``
-    scope = f"WITH <{graph.value}> " if isinstance(graph, NamedNode) else ""
+def _rdfs_lite(store: Store, before: int) -> int:
+    """Run :data:`RDFS_LITE`; ``before``: the store's size (the updates only add)."""
     for update in RDFS_LITE:
-        store.update(scope + update, prefixes=PREFIXES)
+        store.update(update, prefixes=PREFIXES)
     return len(store) - before
 
 
-def _owlrl(store: Store, stats: BuildStats, target: Graph) -> int:
+def _owlrl(store: Store, stats: BuildStats) -> int:
     import owlrl
     import rdflib
 
     from gsekg.bridge import from_rdflib, to_rdflib_graph
 
+    target = DefaultGraph()
     graph = to_rdflib_graph(store.quads_for_pattern(None, None, None, target))
     original = set(graph)
     owlrl.DeductiveClosure(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gsekg.errors import InputError
+
+if TYPE_CHECKING:
+    from gsekg.extract import Progress
+    from gsekg.snapshot import Snapshot
 
 
 def curation_folder(explicit: Path | None) -> Path:
@@ -37,12 +43,16 @@ def data_files(folder: Path) -> list[Path]:
 
 
 def extract_source(
-    data_dir: Path, corpus: Path, name: str, llm: tuple[str, str] | None = None
+    data_dir: Path,
+    corpus: Path,
+    name: str,
+    llm: tuple[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[str, str]:
     """Extract candidate claims from a registered source: (source id, draft TriG).
 
     ``llm`` (API base URL, model name) adds the candidates of a language model, checked as
-    the rules' are.
+    the rules' are; ``progress`` hears of each rule done (steps done, steps in all).
 
     Raises:
         NotFoundError: unknown source.
@@ -60,5 +70,94 @@ def extract_source(
         raise InputError(
             f"{path} changed since source {source.id} was registered (checksum differs)"
         )
-    candidates = extract(source.id, text, KnownIndex.from_files(data_files(data_dir)), llm=llm)
+    known = KnownIndex.from_files(data_files(data_dir))
+    candidates = extract(source.id, text, known, llm=llm, progress=progress)
     return source.id, write_draft(source.id, digest, candidates)
+
+
+class Registry:
+    """The entities a data folder declares (a ``skos:prefLabel`` outside the claims), found
+    by compact name, bare slug, IRI or any of their names; an unknown one is refused with the
+    nearest names."""
+
+    def __init__(self, snapshot: Snapshot, where: str) -> None:
+        from pyoxigraph import NamedNode
+
+        from gsekg.entities import NameIndex
+        from gsekg.namespaces import GSE
+        from gsekg.snapshot import PREF_LABEL
+
+        self.where = where
+        self.names = NameIndex(snapshot)
+        self.declared = {
+            t.subject.value
+            for t in snapshot.default
+            if t.predicate == PREF_LABEL
+            and isinstance(t.subject, NamedNode)
+            and t.subject.value.startswith(GSE)
+        }
+
+    @classmethod
+    def of(cls, data_dir: Path) -> Registry:
+        """The registry of the data folder's files."""
+        from gsekg.loader import parse_file
+        from gsekg.snapshot import Snapshot
+
+        quads = [quad for path in data_files(data_dir) for quad in parse_file(path)]
+        return cls(Snapshot.from_quads(quads), str(data_dir))
+
+    def entity(self, name: str, what: str, proposed: Iterable[str] = ()) -> str:
+        """The compact name (``gse:…``) of the declared entity ``name`` denotes, or of one of
+        ``proposed`` (compact names of entities a draft would add).
+
+        Raises:
+            NotFoundError: no such entity (the message starts with ``what``, e.g. the
+                option, and suggests the nearest names).
+            AmbiguousNameError: a name several entities share.
+        """
+        from gsekg.entities import iri_spellings
+        from gsekg.errors import NotFoundError
+        from gsekg.namespaces import compact
+
+        wanted = name.strip()
+        spelled = {compact(i.value) for i in iri_spellings(wanted)}
+        hit = next((p for p in proposed if p in spelled), None)
+        if hit is not None:
+            return hit
+        try:
+            iri = self.names.resolve(wanted)
+        except NotFoundError:
+            iri = None
+        if iri is not None and iri.value in self.declared:
+            return compact(iri.value)
+        raise NotFoundError(
+            f"{what}: no entity {wanted!r} in {self.where}", self.suggestions(wanted)
+        )
+
+    def suggestions(self, name: str, limit: int = 3) -> list[str]:
+        """The declared entities nearest to ``name``, by slug or by any of their names:
+        ``name (gse:slug)``, best first."""
+        from rapidfuzz import fuzz
+
+        from gsekg.entities import normalise
+        from gsekg.namespaces import GSE, compact
+
+        local = name.strip().removeprefix("<").removesuffix(">").removeprefix(GSE)
+        local = local.split(":", 1)[-1].lower()
+        words = normalise(local.replace("-", " ").replace("_", " "))
+        best: dict[str, tuple[float, str]] = {}
+        for iri in self.declared:
+            best[iri] = (fuzz.ratio(local, iri.removeprefix(GSE)), "")
+        for text, names in self.names.by_key.items():
+            score = fuzz.ratio(words, text)
+            for n in names:
+                iri = n.entity.value
+                if iri in best and score > best[iri][0]:
+                    best[iri] = (score, n.text)
+        ranked = sorted(
+            ((score, iri, text) for iri, (score, text) in best.items() if score >= 60),
+            key=lambda hit: (-hit[0], hit[1]),
+        )
+        return [
+            f"{text} ({compact(iri)})" if text else compact(iri) for _, iri, text in ranked[:limit]
+        ]

@@ -69,6 +69,7 @@ class Client:
 
     def query(self, sparql: str, *, form: str, timeout: float | None = None) -> QueryResult:
         """Send a query (with the gsekg prefixes predeclared) and parse the answer."""
+        from gsekg.canonical import canonical_answer
         from gsekg.terms import QueryResult
 
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
@@ -87,11 +88,11 @@ class Client:
             if graph_form:
                 fmt = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
                 triples = [q.triple for q in parse(payload, format=fmt)]
-                return QueryResult("graph", triples=triples)
+                return canonical_answer(QueryResult("graph", triples=triples), payload)
             results_format = QueryResultsFormat.from_media_type(content_type)
             payload = _VIRTUOSO_BNODE.sub(rb"\1", payload)
             answer = parse_query_results(payload, format=results_format or QueryResultsFormat.JSON)
-            return QueryResult.of(answer)
+            return canonical_answer(QueryResult.of(answer), payload)
         except (SyntaxError, ValueError) as error:
             raise EngineError(f"{self.url} sent an answer gsekg cannot read: {error}") from None
 
@@ -267,7 +268,8 @@ class PushPlan:
                 f"Will replace {count} graphs ({self.triples} triples) at {self.url}; "
                 "graphs there that are not listed are kept:"
             )
-        shown = list(self.graphs.items())[: limit if limit is not None else count]
+        ordered = sorted(self.graphs.items(), key=lambda item: _graph_order(item[0]))
+        shown = ordered[: limit if limit is not None else count]
         lines = [heading]
         for name, triples in shown:
             label = "the default graph" if isinstance(name, DefaultGraph) else str(name)
@@ -292,6 +294,11 @@ class PushPlan:
             for name, triples in self.graphs.items():
                 client.put_graph(name, triples, timeout)
         return PushReport(graphs=len(self.graphs), triples=self.triples)
+
+
+def _graph_order(name: GraphName) -> tuple[bool, str]:
+    """The default graph first, then the named graphs by name."""
+    return (not isinstance(name, DefaultGraph), str(name))
 
 
 def plan_push(quads: Iterable[Quad], url: str, *, replace_all: bool = False) -> PushPlan:

@@ -32,7 +32,7 @@ from pyoxigraph import (
 from gsekg import guard
 from gsekg.errors import EngineError, InputError
 from gsekg.loader import syntax_error
-from gsekg.namespaces import BEST_VIEW, PREFIXES, VIEWS
+from gsekg.namespaces import PREFIXES, VIEWS
 from gsekg.terms import QueryResult, Substitutions, Term
 
 if TYPE_CHECKING:
@@ -136,12 +136,8 @@ class OxigraphEngine(Engine):
 
     name = "oxigraph"
 
-    def __init__(
-        self, store: Store, *, location: Path | None = None, default_graph: NamedNode | None = None
-    ) -> None:
+    def __init__(self, store: Store, *, location: Path | None = None) -> None:
         self._store: Store | None = store
-        self._default_graph = default_graph
-        """The named graph queries read as their default graph (a view), if not the default."""
         self._private = location is None
         self.location = location
         """The cached store folder, or ``None`` when the store lives in memory."""
@@ -162,14 +158,13 @@ class OxigraphEngine(Engine):
     ) -> QueryResult:
         bindings = {Variable(k.lstrip("?$")): term for k, term in substitutions.items()}
         store = self.store
-        view = self._default_graph
 
         def run() -> QueryResult:
             try:
-                return _evaluate(store, sparql, bindings, view)
+                return _evaluate(store, sparql, bindings)
             except _NotProjectedError:
                 # pyoxigraph substitutes only projected variables; bind the others with VALUES
-                return _evaluate(store, guard.with_values(sparql, substitutions), {}, view)
+                return _evaluate(store, guard.with_values(sparql, substitutions), {})
 
         return guard.run_with_timeout(run, timeout)
 
@@ -212,14 +207,13 @@ class OxigraphEngine(Engine):
         if fmt not in STREAM_FORMATS.get(kind, {}):
             return None
         store = self.store
-        view = self._default_graph
         bindings = {Variable(k.lstrip("?$")): t for k, t in (substitutions or {}).items()}
 
         def write() -> str:
             try:
-                answer = _answer(store, sparql, bindings, view)
+                answer = _answer(store, sparql, bindings)
             except _NotProjectedError:
-                answer = _answer(store, guard.with_values(sparql, substitutions or {}), {}, view)
+                answer = _answer(store, guard.with_values(sparql, substitutions or {}), {})
             try:
                 answer.serialize(sink, STREAM_FORMATS[kind][fmt])
                 if fmt in {"json", "xml"} and kind != "graph":
@@ -247,10 +241,8 @@ class OxigraphEngine(Engine):
         self._store = None
 
 
-def _evaluate(
-    store: Store, sparql: str, bindings: dict[Variable, Term], view: NamedNode | None = None
-) -> QueryResult:
-    answer = _answer(store, sparql, bindings, view)
+def _evaluate(store: Store, sparql: str, bindings: dict[Variable, Term]) -> QueryResult:
+    answer = _answer(store, sparql, bindings)
     try:
         return QueryResult.of(answer)
     except (OSError, RuntimeError, ValueError) as error:
@@ -261,16 +253,10 @@ def _answer(
     store: Store,
     sparql: str,
     bindings: dict[Variable, Term],
-    view: NamedNode | None = None,
 ) -> QueryBoolean | QuerySolutions | QueryTriples:
-    """pyoxigraph's answer (evaluated as it is read), errors as gsekg errors.
-
-    ``view``: the named graph read as the default graph (``None``: the default graph).
-    """
+    """pyoxigraph's answer (evaluated as it is read), errors as gsekg errors."""
     try:
-        return store.query(
-            sparql, prefixes=PREFIXES, substitutions=bindings or None, default_graph=view
-        )
+        return store.query(sparql, prefixes=PREFIXES, substitutions=bindings or None)
     except SyntaxError as error:
         raise syntax_error("query", error, sparql) from None
     except RuntimeError as error:
@@ -290,14 +276,11 @@ class RdflibEngine(Engine):
 
     name = "rdflib"
 
-    def __init__(self, quads: Iterable[Quad], *, view: NamedNode | None = None) -> None:
-        """Hold ``quads``; with ``view``, that named graph is the default graph queries read."""
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        """Hold ``quads`` (their default graph is the one queries read)."""
         from gsekg.bridge import to_rdflib_dataset
 
-        if view is None:
-            self._dataset = to_rdflib_dataset(quads)
-        else:
-            self._dataset = to_rdflib_dataset(_as_default(quads, view), default_union=False)
+        self._dataset = to_rdflib_dataset(quads)
 
     def _evaluate(
         self,
@@ -435,15 +418,6 @@ def check_syntax(sparql: str) -> None:
         raise syntax_error("query", error, sparql) from None
 
 
-def _as_default(quads: Iterable[Quad], view: NamedNode) -> Iterator[Quad]:
-    """The quads with ``view``'s triples as the default graph, the other named graphs kept."""
-    for quad in quads:
-        if quad.graph_name == view:
-            yield Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())
-        elif not isinstance(quad.graph_name, DefaultGraph):
-            yield quad
-
-
 def open_engine(
     *,
     engine: str = "oxigraph",
@@ -481,16 +455,14 @@ def open_engine(
     from gsekg.store import open_store
 
     opened = open_store(
-        inputs(data, with_bundled=with_bundled, inference=inference),
+        inputs(data, with_bundled=with_bundled, inference=inference, view=view),
         cache_dir=Path(cache_dir) if cache_dir is not None else None,
         progress=progress,
     )
-    best = NamedNode(BEST_VIEW)
-    graph = best if view == "best" and opened.store.contains_named_graph(best) else None
     chosen: Engine = (
-        RdflibEngine(opened.store, view=graph)
+        RdflibEngine(opened.store)
         if engine == "rdflib"
-        else OxigraphEngine(opened.store, location=opened.path, default_graph=graph)
+        else OxigraphEngine(opened.store, location=opened.path)
     )
     stats = opened.manifest.get("stats")
     chosen.build_stats = stats if isinstance(stats, dict) else None
@@ -498,7 +470,11 @@ def open_engine(
 
 
 def inputs(
-    data: Sequence[str | Path] = (), *, with_bundled: bool = True, inference: bool = True
+    data: Sequence[str | Path] = (),
+    *,
+    with_bundled: bool = True,
+    inference: bool = True,
+    view: str = "union",
 ) -> Inputs:
     """The :class:`gsekg.store.Inputs` of a graph: bundled files, ``data`` files, and rules.
 
@@ -513,4 +489,4 @@ def inputs(
     files += expand(Path(p) for p in data)
     rules_dir = resources.ontology_dir() / "rules"
     rules = sorted(rules_dir.glob("*.rq")) if inference and with_bundled else []
-    return Inputs(tuple(files), tuple(rules), inference)
+    return Inputs(tuple(files), tuple(rules), inference, view)

@@ -8,9 +8,9 @@ GSO = BASE + "ontology#"
 ROLES = BASE + "roles/"
 CLAIM = BASE + "claim/"
 SRC = BASE + "source/"
-BEST_VIEW = BASE + "view/best"
-"""The named graph of the best view (see docs/model.md); absent when every claim is normal."""
 VIEWS = ("union", "best")
+"""What a store's default graph holds: every claim's triples, or the best-ranked ones
+(docs/model.md); each view is built as its own store."""
 
 PREFIXES: dict[str, str] = {
     "gse": GSE,

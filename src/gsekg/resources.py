@@ -84,10 +84,14 @@ def corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     env = os.environ.get("GSEKG_CORPUS")
     if env:
         return Path(env)
-    for candidate in (
+    return next(iter(shared_corpora()), None)
+
+
+def shared_corpora() -> list[Path]:
+    """The project's shared corpus folders that exist (``../shared/corpus`` beside the source
+    tree, then from the working directory): read-only material, never written."""
+    candidates = (
         _SOURCE_TREE.parent / "shared" / "corpus",
         Path.cwd().parent / "shared" / "corpus",
-    ):
-        if candidate.is_dir():
-            return candidate
-    return None
+    )
+    return [candidate for candidate in candidates if candidate.is_dir()]

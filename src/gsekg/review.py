@@ -22,6 +22,8 @@ from gsekg.namespaces import CLAIM, GSE, PREFIXES, SRC, compact
 if TYPE_CHECKING:
     from pyoxigraph import Quad
 
+    from gsekg.curation import Registry
+
 Triple = tuple[str, str, str]
 RANKS = ("preferred", "normal", "deprecated")
 _GSO, _PROV, _OA = PREFIXES["gso"], PREFIXES["prov"], PREFIXES["oa"]
@@ -81,6 +83,26 @@ class Draft:
     source_id: str
     text: str
     claims: list[DraftClaim]
+
+    def proposed(self) -> list[str]:
+        """The compact names of the new entities the draft's candidates propose."""
+        return sorted({compact(e.iri) for c in self.claims for e in c.new})
+
+    def relink(self, claim: DraftClaim, old: str, new: str, registry: Registry) -> DraftClaim:
+        """``claim`` with its entity ``old`` replaced by ``new``, an entity of the registry or
+        one the draft proposes (by compact name, slug or any of its names).
+
+        Raises:
+            InputError: ``old`` is not an entity of the claim.
+            NotFoundError: ``new`` is no known or proposed entity (with the nearest names).
+        """
+        mine = sorted({t for triple in claim.triples for t in triple if is_gse(t)})
+        if _term(old.strip()) not in mine:
+            raise InputError(
+                f"{old.strip()!r} is not an entity of {claim.name}; its entities: "
+                + ", ".join(mine)
+            )
+        return claim.relink(old.strip(), registry.entity(new, "relink", self.proposed()))
 
 
 @dataclass(frozen=True)

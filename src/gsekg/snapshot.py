@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from gsekg.namespaces import BEST_VIEW, PREFIXES, SRC
+from gsekg.namespaces import PREFIXES, SRC
 from gsekg.render import display
 from gsekg.terms import Term
 
@@ -112,13 +112,10 @@ class Snapshot:
 
     @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> Snapshot:
-        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file); views are left out."""
+        """Index ``quads`` (from :meth:`Engine.quads` or a parsed file)."""
         default: set[Triple] = set()
         graphs: dict[NamedNode | BlankNode, set[Triple]] = defaultdict(set)
-        best = NamedNode(BEST_VIEW)
         for quad in quads:
-            if quad.graph_name == best:
-                continue
             if isinstance(quad.graph_name, DefaultGraph):
                 default.add(quad.triple)
             else:

@@ -137,10 +137,15 @@ def add(
 
     Raises:
         InputError: bad file or metadata, or a text already registered.
+        NotFoundError: a publisher the data folder does not declare (with the nearest).
     """
     text, digest = read_article_file(path)
     del text
     _check_metadata(publisher, date, url, language)
+    if publisher is not None:
+        from gsekg.curation import Registry
+
+        publisher = Registry.of(data_dir).entity(publisher, "--publisher")
     with _one_registration_at_a_time(data_dir):
         sources = registered(data_dir)
         for source in sources.values():
@@ -152,6 +157,7 @@ def add(
         if not corpus.is_dir():
             raise InputError(f"corpus folder {corpus} does not exist")
         _check_outside(corpus, data_dir)
+        _check_not_shared(corpus)
         record = _record(source_id, digest, title, publisher, date, url, language)
         registry = data_dir / SOURCES_FILE
         try:
@@ -190,11 +196,25 @@ def _check_outside(corpus: Path, data_dir: Path) -> None:
         raise InputError(f"the corpus folder {corpus} must not lie inside the data folder")
 
 
+def _check_not_shared(corpus: Path) -> None:
+    from gsekg.resources import shared_corpora
+
+    if corpus.resolve() in {shared.resolve() for shared in shared_corpora()}:
+        raise InputError(
+            f"{corpus} is the project's shared corpus, which is never written: give "
+            "--corpus DIR (or set GSEKG_CORPUS), a folder of your own, and copy the shared "
+            "articles there too so that why and validate find them all"
+        )
+
+
 def _copy(path: Path, target: Path) -> None:
     from gsekg.atomic import open_atomic
 
-    with open_atomic(target, "wb") as out, path.open("rb") as source:
-        shutil.copyfileobj(source, out)
+    try:
+        with open_atomic(target, "wb") as out, path.open("rb") as source:
+            shutil.copyfileobj(source, out)
+    except OSError as error:
+        raise InputError(f"cannot write {target}: {error.strerror or error}") from None
 
 
 def _check_metadata(

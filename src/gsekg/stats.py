@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode
 
-from gsekg.namespaces import BEST_VIEW, GSE, SRC, compact
+from gsekg.namespaces import GSE, SRC, compact
 from gsekg.reader import GraphReader, values
 from gsekg.snapshot import NARY_CLASSES
 from gsekg.terms import Term
@@ -40,8 +40,6 @@ class Stats:
     named_graphs: int
     inferred_triples: int | None
     """Triples added by rules and inference, when the engine reports it."""
-    best_view_triples: int
-    """Triples of the best view graph (0 when every claim has the normal rank)."""
     entities: int
     entities_per_class: dict[str, int]
     facts_per_source: tuple[SourceCount, ...]
@@ -55,7 +53,6 @@ class Stats:
                 "default_graph": self.default_triples,
                 "named_graphs": self.named_graph_triples,
                 "inferred": self.inferred_triples,
-                "best_view": self.best_view_triples,
             },
             "named_graphs": self.named_graphs,
             "entities": self.entities,
@@ -120,18 +117,16 @@ def compute(engine: Engine) -> Stats:
         reader, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {reader.in_claim('?s ?p ?o')} }} GROUP BY ?p"
     )
     named = sum(per_graph.values())
-    best = _count(reader, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BEST_VIEW}> {{ ?s ?p ?o }} }}")
     built = engine.build_stats
     inferred = None
     if built is not None:
         inferred = int(built.get("rule_triples", 0)) + int(built.get("inferred_triples", 0))
     return Stats(
-        quads=default + named + best,
+        quads=default + named,
         default_triples=default,
         named_graph_triples=named,
         named_graphs=len(per_graph),
         inferred_triples=inferred,
-        best_view_triples=best,
         entities=entities,
         entities_per_class=dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         facts_per_source=tuple(

@@ -52,7 +52,7 @@ from gsekg.loader import unreadable
 if TYPE_CHECKING:
     from gsekg.build import Progress
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Bump when the build changes its output, so that old stores are not reused."""
 LOCK_TIMEOUT = 1800.0
 MAX_ENTRIES = 8
@@ -66,6 +66,8 @@ class Inputs:
     files: tuple[Path, ...]
     rules: tuple[Path, ...] = ()
     inference: bool = True
+    view: str = "union"
+    """What the default graph holds (:data:`gsekg.namespaces.VIEWS`): each its own store."""
 
     def options(self) -> dict[str, Any]:
         """The build options that change the result, for the key and the manifest."""
@@ -76,6 +78,7 @@ class Inputs:
             "gsekg": __version__,
             "inference": self.inference,
             "owlrl_limit": OWLRL_LIMIT,
+            "view": self.view,
         }
 
     def paths(self) -> list[Path]:
@@ -179,7 +182,12 @@ def build_in_memory(inputs: Inputs, *, progress: Progress | None = None) -> Cach
 
     store = Store()
     stats = build(
-        store, inputs.files, rules=inputs.rules, inference=inputs.inference, progress=progress
+        store,
+        inputs.files,
+        rules=inputs.rules,
+        inference=inputs.inference,
+        progress=progress,
+        view=inputs.view,
     )
     return CachedStore(store, None, _manifest(inputs, "", stats.as_dict()), built=True)
 
@@ -299,6 +307,7 @@ def _build_entry(root: Path, key: str, inputs: Inputs, progress: Progress | None
             inference=inputs.inference,
             progress=progress,
             bulk=True,
+            view=inputs.view,
         )
         store.optimize()
         store.flush()

@@ -19,7 +19,8 @@ right one. The checks, in order:
   reaches subclasses without inference;
 - ``entity``: every ``gse:`` entity has a type in ``gso:``/``schema:``/``org:`` and a
   ``skos:prefLabel`` (n-ary nodes and claims are exempt);
-- ``claim``: every claim graph is non-empty, has exactly one source, exactly one rank and
+- ``claim``: every claim graph is non-empty, states no ``owl:sameAs`` (identity is a
+  ranked ``skos:exactMatch`` claim), has exactly one source, exactly one rank and
   one or more evidence spans whose ``oa:hasSource`` is that source, with
   ``0 <= start < end <= len(article)``. An editorial claim (``gso:EditorialClaim``, the
   curators' inference) has no source of its own: it is derived from two source claims or
@@ -473,6 +474,13 @@ def _claim_findings(
 
     if not claim.triples:
         problem(EMPTY_CLAIM)
+    for triple in sorted(claim.triples, key=str):
+        if triple.predicate == _SAME_AS:
+            problem(
+                f"states {display(triple.subject)} owl:sameAs {display(triple.object)}: two "
+                "names for one thing are a ranked skos:exactMatch claim, never owl:sameAs, "
+                "which would merge the nodes and their sources' accounts"
+            )
     if claim.editorial:
         _editorial_problems(snapshot, claim, problem)
     elif len(claim.sources) != 1:
@@ -530,6 +538,7 @@ def _span_problems(
     return [] if message is None else [Finding("violation", "claim", focus, message)]
 
 
+_SAME_AS = NamedNode(PREFIXES["owl"] + "sameAs")
 _CHECKSUM = NamedNode("http://spdx.org/rdf/terms#checksum")
 _CHECKSUM_VALUE = NamedNode("http://spdx.org/rdf/terms#checksumValue")
 _SOURCE_ARTICLE = NamedNode(GSO + "SourceArticle")

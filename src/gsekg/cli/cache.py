@@ -23,7 +23,7 @@ app.add_typer(cache_app, name="cache")
 
 @command("info", on=cache_app)
 def info(cache_dir: CacheDirOpt = None) -> None:
-    """List the cached stores: key, build date, quads, size, inputs and state.
+    """List the cached stores: key, build date, quads, view, size, inputs and state.
 
     Every byte of each store is checked against its build; a damaged one shows
     ``damaged: WHY`` and is rebuilt by the next command that reads it.
@@ -86,14 +86,15 @@ def _print(entries: list[dict[str, Any]]) -> None:
         return
     from gsekg.cli.table import show
 
-    header = ("key", "built on", "quads", "graphs", "inference", "MB", "inputs", "state")
+    header = ("key", "built on", "quads", "graphs", "inference", "view", "MB", "inputs", "state")
     rows = [(key, built[:10], *rest) for key, built, *rest in (_values(e)[:-1] for e in entries)]
     show(header, rows)
 
 
 def _line(entry: dict[str, Any]) -> str:
-    """One tab-separated line: key, build date, quads, graphs, inference, MB, files, state, path."""
-    key, built, quads, graphs, inference, size, inputs, state, path = _values(entry)
+    """One tab-separated line: key, build date, quads, graphs, inference, view, MB, files,
+    state, path."""
+    key, built, quads, graphs, inference, view, size, inputs, state, path = _values(entry)
     return "\t".join(
         (
             key,
@@ -101,6 +102,7 @@ def _line(entry: dict[str, Any]) -> str:
             f"{quads} quads",
             f"{graphs} graphs",
             f"inference={inference}",
+            f"view={view}",
             f"{size:.1f} MB",
             f"{inputs} files",
             state,
@@ -109,7 +111,7 @@ def _line(entry: dict[str, Any]) -> str:
     )
 
 
-def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int, str, str]:
+def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, str, float, int, str, str]:
     stats = entry.get("stats", {})
     return (
         str(entry.get("key", ""))[:16],
@@ -117,6 +119,7 @@ def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, float, int,
         int(stats.get("quads", 0)),
         int(stats.get("named_graphs", 0)),
         str(stats.get("inference", "none")),
+        str(entry.get("view", "union")),
         round(entry.get("size_bytes", 0) / 1e6, 1),
         len(entry.get("inputs", [])),
         f"damaged: {entry['damaged']}" if entry.get("damaged") else "ok",

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from gsekg.cli.app import app, command
 from gsekg.cli.options import CorpusOpt
-from gsekg.errors import InputError
+from gsekg.errors import GsekgError, InputError
 
 if TYPE_CHECKING:
-    from gsekg.review import Draft, DraftClaim, Existing
+    from gsekg.curation import Registry
+    from gsekg.review import Draft, DraftClaim, Existing, Written
 
 source_app = typer.Typer(
     help="Register source articles (metadata and checksum; the text stays in the corpus).",
@@ -27,6 +32,16 @@ CurationDirOpt = Annotated[
         "--data-dir",
         envvar="GSEKG_DATA_DIR",
         help="The data folder (default: ./data in a checkout of the project).",
+    ),
+]
+
+OwnCorpusOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--corpus",
+        envvar="GSEKG_CORPUS",
+        help="A corpus folder of your own to copy the article into, where extract, review, "
+        "why and validate read it (never the project's shared ../shared/corpus).",
     ),
 ]
 
@@ -55,7 +70,7 @@ def source_add(
         str | None, typer.Option("--language", help="Its language tag (en).")
     ] = None,
     data_dir: CurationDirOpt = None,
-    corpus: CorpusOpt = None,
+    corpus: OwnCorpusOpt = None,
 ) -> None:
     """Register an article: print its new source id (index + SHA-256 prefix).
 
@@ -106,10 +121,13 @@ def extract(
     are added too, each kept only if its evidence is found verbatim in the article.
     """
     from gsekg.atomic import write_text
+    from gsekg.cli.progress import load_progress
     from gsekg.curation import curation_folder, extract_source
 
     llm = (llm_url, llm_model) if llm_url else None
-    source_id, draft = extract_source(curation_folder(data_dir), _corpus(corpus), source, llm)
+    folder, articles = curation_folder(data_dir), _corpus(corpus)
+    with load_progress("Extracting candidates", unit="steps") as progress:
+        source_id, draft = extract_source(folder, articles, source, llm, progress)
     count = draft.count(" a gso:CandidateClaim")
     if output is None:
         sys.stdout.write(draft)
@@ -139,19 +157,27 @@ def review(
     entities to the registry. A candidate that gives another date or figure than an
     existing claim is shown beside it and kept as a second claim.
     """
-    from gsekg.curation import curation_folder
+    from gsekg.curation import Registry, curation_folder
     from gsekg.review import Existing, accept, load_draft
 
     folder = curation_folder(data_dir)
     loaded = load_draft(draft, _corpus(corpus))
     existing = Existing.read(folder)
+    stop: _Stop | None = None
     if accept_all_above is not None:
         chosen = [c for c in loaded.claims if c.confidence >= accept_all_above]
         for claim in chosen:
             _show_conflicts(existing, claim)
     else:
-        chosen = _interactive(loaded, existing)
-    written = accept(loaded, chosen, folder)
+        chosen = []
+        try:
+            _interactive(loaded, existing, Registry.of(folder), chosen)
+        except (KeyboardInterrupt, EOFError) as error:
+            stop = _Stop(error, len(chosen))
+    with _uninterrupted():
+        written = accept(loaded, chosen, folder)
+    if stop is not None:
+        stop.exit(written, len(loaded.claims))
     for name, why in written.skipped:
         sys.stderr.write(f"skipped {name}: {why}\n")
     where = f" to {written.path}" if written.path else ""
@@ -169,7 +195,58 @@ def _show_conflicts(existing: Existing, claim: DraftClaim) -> None:
         )
 
 
-def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
+class _Stop:
+    """An interactive review ended by Ctrl-C, SIGTERM or the end of its input, after the
+    accepted candidates were written: one line saying what was kept, and the exit code."""
+
+    def __init__(self, error: BaseException, accepted: int) -> None:
+        self.error, self.accepted = error, accepted
+
+    def exit(self, written: Written, total: int) -> NoReturn:
+        from gsekg.cli.app import Terminated
+
+        if isinstance(self.error, Terminated):
+            why, code = "terminated (SIGTERM)", 128 + Terminated.signum
+        elif isinstance(self.error, KeyboardInterrupt):
+            why, code = "interrupted (Ctrl-C)", 128 + signal.SIGINT
+        else:
+            why, code = "the answers ended", 1
+        kept = len(written.claims)
+        sys.stderr.write(
+            f"Error: {why} with {self.accepted} of {total} candidates accepted; "
+            + (
+                f"kept {kept} {'claim' if kept == 1 else 'claims'} in {written.path}"
+                if written.path
+                else "nothing to keep"
+            )
+            + (f" ({len(written.skipped)} skipped)" if written.skipped else "")
+            + "\n"
+        )
+        raise typer.Exit(code)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so that the claims and the registry are written
+    together (each file is atomic; this keeps the pair whole)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+def _interactive(
+    draft: Draft, existing: Existing, registry: Registry, chosen: list[DraftClaim]
+) -> None:
+    """Ask about each candidate; ``chosen`` gathers the accepted ones as they are decided,
+    so that what was decided survives Ctrl-C."""
     from rich.panel import Panel
     from rich.prompt import Prompt
     from rich.text import Text
@@ -178,7 +255,6 @@ def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
     from gsekg.provenance import passage
 
     out = console()
-    chosen: list[DraftClaim] = []
     for number, claim in enumerate(draft.claims, start=1):
         body = Text()
         for span in claim.spans:
@@ -208,8 +284,12 @@ def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
             )
             if answer == "l":
                 old = Prompt.ask("entity to replace (gse:…)", console=out)
-                new = Prompt.ask("replace with (gse:…)", console=out)
-                claim = claim.relink(old, new)
+                new = Prompt.ask("replace with (gse:… or a name)", console=out)
+                try:
+                    claim = draft.relink(claim, old, new, registry)
+                except GsekgError as error:
+                    sys.stderr.write(f"Error: {error}\n")
+                    continue
                 out.print(Text("".join(f"  {s} {p} {o}\n" for s, p, o in claim.triples)))
                 continue
             break
@@ -218,4 +298,3 @@ def _interactive(draft: Draft, existing: Existing) -> list[DraftClaim]:
         if answer in {"a", "p", "d"}:
             claim.rank = {"a": "normal", "p": "preferred", "d": "deprecated"}[answer]
             chosen.append(claim)
-    return chosen

@@ -192,7 +192,12 @@ class GraphOptions:
         """The files and rules the local graph is built from."""
         from gsekg.engines import inputs
 
-        return inputs(self.data or (), with_bundled=self.bundled, inference=not self.no_inference)
+        return inputs(
+            self.data or (),
+            with_bundled=self.bundled,
+            inference=not self.no_inference,
+            view=self.view,
+        )
 
     def snapshot(self) -> Snapshot:
         """Open the graph and hold it in memory."""

@@ -1,4 +1,5 @@
-"""A progress bar for slow loads: rich, on stderr, only on a terminal, only after a second."""
+"""A progress bar for slow loads and extractions: rich, on stderr, only on a terminal, only
+after a second."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ DELAY = 1.0
 
 
 @contextmanager
-def load_progress(description: str = "Loading RDF") -> Iterator[Progress | None]:
-    """Yield a progress hook for :func:`gsekg.engines.open_engine` (``None`` off a terminal)."""
+def load_progress(
+    description: str = "Loading RDF", *, unit: str = "bytes"
+) -> Iterator[Progress | None]:
+    """Yield a progress hook (``None`` off a terminal): for :func:`gsekg.engines.open_engine`
+    it counts bytes; with ``unit="steps"`` it counts the steps of a longer task (n/total)."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -32,15 +36,18 @@ def load_progress(description: str = "Loading RDF") -> Iterator[Progress | None]
             from rich.progress import (
                 BarColumn,
                 DownloadColumn,
+                MofNCompleteColumn,
                 Progress,
+                TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
+            counts = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
             bar = Progress(
                 "[progress.description]{task.description}",
                 BarColumn(),
-                DownloadColumn(),
-                TimeRemainingColumn(),
+                counts,
+                TimeRemainingColumn() if unit == "bytes" else TimeElapsedColumn(),
                 console=Console(stderr=True),
                 transient=True,
             )

@@ -126,7 +126,7 @@ def push(
     *,
     graph: GraphOptions,
 ) -> None:
-    """Upload the graph to a server: the default graph, every claim and the best view, a PUT each.
+    """Upload the graph to a server: the default graph (the --view) and every claim, a PUT each.
 
     Each PUT replaces that one graph on the server; other graphs there are kept. The graphs
     to be replaced are listed on stderr first.

@@ -47,7 +47,6 @@ def stats(
             "inferred",
             "?" if result.inferred_triples is None else result.inferred_triples,
         ),
-        ("triples", "best view", result.best_view_triples),
         ("named graphs", "", result.named_graphs),
         ("entities", "", result.entities),
     ]

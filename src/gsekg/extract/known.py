@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from gsekg.extract.text import normalise
@@ -53,7 +54,13 @@ class Entity:
 
     def is_a(self, *locals_: str) -> bool:
         """Whether one of the entity's classes has one of these local names."""
-        return any(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in locals_ for t in self.types)
+        return any(_local_name(t) in locals_ for t in self.types)
+
+
+@cache
+def _local_name(iri: str) -> str:
+    """The local name of a class IRI (after its last ``#`` or ``/``)."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 class KnownIndex:

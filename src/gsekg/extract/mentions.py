@@ -13,6 +13,7 @@ resembles a known entity it is flagged for the reviewer, never merged.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from gsekg.extract.candidates import Article, Candidate, Mention, NewEntity, literal, slug
@@ -201,6 +202,7 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
             hits.append((start, end, owners))
     chosen: list[tuple[Mention, Candidate]] = []
     occupied = list(taken)
+    starts = sorted((h[0], i) for i, h in enumerate(hits))
     for start, end, owners in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         if any(start < e and s < end for s, e in occupied):
             continue
@@ -209,21 +211,28 @@ def _known(article: Article, taken: list[tuple[int, int]]) -> list[tuple[Mention
         mention = Mention(entity, start, end, text[start:end], kind)
         confidence = 0.95 if kind != "hiddenLabel" else 0.7
         chosen.append((mention, _mention_claim(article, mention, confidence)))
-        chosen += _nested(article, hits, start, end, entity)
+        chosen += _nested(article, hits, starts, start, end, entity)
     return chosen
 
 
 def _nested(
     article: Article,
     hits: list[tuple[int, int, list[tuple[Entity, str, str]]]],
+    starts: list[tuple[int, int]],
     start: int,
     end: int,
     outer: Entity,
 ) -> list[tuple[Mention, Candidate]]:
     """Organisations named inside a longer name ("Beijing Normal University" in the name of
-    one of its institutes): mentions too, of several words, never places."""
+    one of its institutes): mentions too, of several words, never places.
+
+    ``starts`` (each hit's start and index, sorted) finds the hits inside by bisection: an
+    article has thousands of hits.
+    """
     out = []
-    for s, e, owners in hits:
+    first, last = bisect_left(starts, (start,)), bisect_left(starts, (end,))
+    for index in sorted(i for _, i in starts[first:last]):
+        s, e, owners = hits[index]
         entity = owners[0][0]
         inner = article.norm.text[s:e]
         if not (start <= s and e <= end and (s, e) != (start, end)) or entity.iri == outer.iri:

@@ -10,7 +10,9 @@ span of the original article (Python code points, end exclusive).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _REPLACE = {
     "\u2018": "'",
@@ -86,12 +88,24 @@ class Normalised:
 
     def sentence(self, position: int) -> tuple[int, int]:
         """The normalised bounds of the sentence (or list line) around ``position``."""
-        start = 0
-        for match in _SENTENCE_END.finditer(self.text, 0, position):
-            start = match.end()
-        found = _SENTENCE_END.search(self.text, position)
-        end = found.start() + 1 if found else len(self.text)
+        stops = self._stops
+        before = bisect_left(stops, position - 1)
+        start = stops[before - 1] + 1 if before else 0
+        # a stop just before ``position`` ends the sentence even when no space follows it
+        if position and _SENTENCE_END.match(self.text, position - 1, position):
+            start = position
+        after = bisect_left(stops, position)
+        end = stops[after] + 1 if after < len(stops) else len(self.text)
         return start, end
+
+    @cached_property
+    def _stops(self) -> list[int]:
+        """Where the sentences end (each stop is one character), found once per article."""
+        return [match.start() for match in _SENTENCE_END.finditer(self.text)]
+
+    def index(self, original: int) -> int:
+        """The first normalised position whose character comes at or after ``original``."""
+        return bisect_left(self.origin, original)
 
 
 def _breaks(chars: list[str], newlines: int) -> bool:

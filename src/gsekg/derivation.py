@@ -73,8 +73,11 @@ class Step:
             "claims": [
                 {
                     "claim": display(c.iri),
-                    "source_id": c.source_id,
-                    "spans": [{"start": s, "end": e} for s, e in c.spans],
+                    "source_id": None if c.editorial else c.source_id,
+                    "spans": [
+                        ({"source_id": i} if c.editorial else {}) | {"start": s, "end": e}
+                        for i, (s, e) in c.spans_in()
+                    ],
                 }
                 for c in self.claims
             ],

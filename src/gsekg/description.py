@@ -52,6 +52,8 @@ class Fact:
     claims: tuple[str, ...]
     details: tuple[tuple[str, Value], ...] = ()
     """For a value that is an n-ary node (a quantity, an approval…): its own properties."""
+    editorial: bool = False
+    """Only editorial claims state it: the curators' inference from ``sources``."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Description:
                     "claims": list(f.claims),
                     "details": details(f.details),
                 }
+                | ({"editorial": True} if f.editorial else {})
                 for f in items
             ]
 
@@ -247,12 +250,15 @@ def _fact(
     details: tuple[tuple[str, Value], ...] = (),
 ) -> Fact:
     sources, claims = _sources(view, [triple])
+    stating = [c for c in view.claims_of.get(triple, ()) if isinstance(c, NamedNode)]
+    found = view.reader.claims(stating).values()
     return Fact(
         predicate=compact(triple.predicate.value),
         value=Value.of(view, other),
         sources=sources,
         claims=claims,
         details=details,
+        editorial=bool(stating) and all(c.editorial for c in found),
     )
 
 

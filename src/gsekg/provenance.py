@@ -6,7 +6,7 @@ are read from the corpus at run time (no article text is stored).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from gsekg.derivation import Step, explain, text, triple_json
 from gsekg.errors import InputError
 from gsekg.reader import Fact, GraphReader
-from gsekg.render import display
+from gsekg.render import and_list, display
 
 Span = tuple[int, int]
 
@@ -35,6 +35,30 @@ class Evidence:
     rank_reason: str | None = None
     stated_by: NamedNode | None = None
     """Whose statement the claim reports (reported speech)."""
+    editorial: bool = False
+    """The curators' inference from several source claims, not one article's statement."""
+    basis: tuple[NamedNode, ...] = ()
+    """The source claims an editorial claim is derived from."""
+    source_ids: tuple[str, ...] = ()
+    """Every article the claim rests on (one, except for an editorial claim)."""
+    located: tuple[tuple[str | None, Span], ...] = ()
+    """Each span with the id of its article (set when the spans lie in several)."""
+
+    def spans_in(self) -> list[tuple[str | None, Span]]:
+        """Each span with the id of the article it lies in."""
+        return list(self.located) or [(self.source_id, span) for span in self.spans]
+
+    def attribution(self) -> str:
+        """Who says it: ``source 002_…``, or ``curators' inference from 002 and 004``."""
+        return attribution(self.source_ids or (self.source_id or "?",), editorial=self.editorial)
+
+
+def attribution(source_ids: Sequence[str], *, editorial: bool) -> str:
+    """``source 002_…`` for a source claim (its first source), or for an editorial claim
+    ``curators' inference from 002 and 004`` (the 3-digit prefixes of its articles)."""
+    if not editorial:
+        return f"source {source_ids[0] if source_ids else '?'}"
+    return "curators' inference from " + and_list([s[:3] for s in source_ids])
 
 
 def stated_facts(reader: GraphReader, entity: NamedNode) -> list[Fact]:
@@ -91,9 +115,13 @@ def evidence_for(
                 rank=info.rank,
                 rank_reason=info.rank_reason,
                 stated_by=info.stated_by,
+                editorial=info.editorial,
+                basis=info.basis,
+                source_ids=info.source_ids,
+                located=info.located,
             )
         )
-    return sorted(rows, key=lambda e: (e.source_id or "", str(e.claim)))
+    return sorted(rows, key=lambda e: (e.editorial, e.source_id or "", str(e.claim)))
 
 
 def _wanted(triple: Triple, entity: NamedNode, predicate: Any, value: Any) -> bool:
@@ -257,32 +285,44 @@ class PassageReader:
 
     def spans_json(self, source_id: str | None, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
         """Each span as start and end, with its passage when the article can be read."""
-        out = []
-        for start, end in spans:
-            found = self.passage(source_id, (start, end))
-            out.append(
-                {"start": start, "end": end}
-                | (
-                    {"before": found.before, "text": found.text, "after": found.after}
-                    if found
-                    else {}
-                )
-            )
-        return out
+        return [self._span_json(source_id, span) for span in spans]
+
+    def located_json(self, located: list[tuple[str | None, Span]]) -> list[dict[str, Any]]:
+        """Each span of several articles as :meth:`spans_json` does, with its article's id."""
+        return [{"source_id": i} | self._span_json(i, span) for i, span in located]
+
+    def _span_json(self, source_id: str | None, span: Span) -> dict[str, Any]:
+        found = self.passage(source_id, span)
+        return {"start": span[0], "end": span[1]} | (
+            {"before": found.before, "text": found.text, "after": found.after} if found else {}
+        )
 
 
 def evidence_json(e: Evidence, reader: PassageReader) -> dict[str, Any]:
-    """One claim as JSON: claim, source, the facts it states, spans with passages."""
-    return {
+    """One claim as JSON: claim, source, the facts it states, spans with passages.
+
+    An editorial claim has no source of its own (``source`` and ``source_id`` are null):
+    ``editorial`` is true, ``derived_from`` names the source claims, ``source_ids`` the
+    articles, and each span carries the ``source_id`` of its article.
+    """
+    found: dict[str, Any] = {
         "claim": display(e.claim),
-        "source": e.source.value if e.source else None,
-        "source_id": e.source_id,
+        "source": e.source.value if e.source and not e.editorial else None,
+        "source_id": None if e.editorial else e.source_id,
         "rank": e.rank,
         "rank_reason": e.rank_reason,
         "stated_by": e.stated_by.value if e.stated_by else None,
         "facts": [triple_json(t) for t in e.triples],
         "spans": reader.spans_json(e.source_id, e.spans),
     }
+    if e.editorial:
+        found |= {
+            "editorial": True,
+            "derived_from": [display(c) for c in e.basis],
+            "source_ids": list(e.source_ids),
+            "spans": reader.located_json(e.spans_in()),
+        }
+    return found
 
 
 def step_json(step: Step, reader: PassageReader) -> dict[str, Any]:
@@ -294,10 +334,12 @@ def step_json(step: Step, reader: PassageReader) -> dict[str, Any]:
         "claims": [
             {
                 "claim": display(c.iri),
-                "source_id": c.source_id,
+                "source_id": None if c.editorial else c.source_id,
                 "rank": c.rank,
                 "stated_by": c.stated_by.value if c.stated_by else None,
-                "spans": reader.spans_json(c.source_id, c.spans),
+                "spans": reader.located_json(c.spans_in())
+                if c.editorial
+                else reader.spans_json(c.source_id, c.spans),
             }
             for c in step.claims
         ],
@@ -320,12 +362,12 @@ def why_rows(result: Why, reader: PassageReader) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for e in result.evidence:
         for t in e.triples:
-            for start, end in e.spans:
-                rows.append((*_row(t, e.claim, e.source_id, (start, end), reader), e.rank))
+            for source_id, span in e.spans_in():
+                rows.append((*_row(t, e.claim, source_id, span, reader), e.rank))
     for step in result.derived:
         for claim in step.claims_within():
-            for span in claim.spans:
-                row = _row(step.triple, claim.iri, claim.source_id, span, reader)
+            for source_id, span in claim.spans_in():
+                row = _row(step.triple, claim.iri, source_id, span, reader)
                 rows.append((*row, claim.rank))
     return rows
 

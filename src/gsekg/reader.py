@@ -55,6 +55,13 @@ class Claim:
     rank_reason: str | None = None
     stated_by: NamedNode | None = None
     """Whose statement it is, for reported speech (``gso:statedBy``)."""
+    editorial: bool = False
+    """The curators' inference (``gso:EditorialClaim``) rather than one article's statement;
+    its sources are the articles its evidence lies in."""
+    basis: tuple[NamedNode, ...] = ()
+    """The claims it is derived from (an editorial claim's source claims)."""
+    located: tuple[tuple[str | None, Span], ...] = ()
+    """Each span with the id of the article it lies in, in the order of ``spans``."""
 
     @property
     def source(self) -> NamedNode | None:
@@ -65,6 +72,10 @@ class Claim:
     def source_id(self) -> str | None:
         """The corpus file stem of the first source article, if any."""
         return self.source_ids[0] if self.source_ids else None
+
+    def spans_in(self) -> list[tuple[str | None, Span]]:
+        """Each span with the id of its article (a source claim's spans are all in its one)."""
+        return list(self.located) or [(self.source_id, span) for span in self.spans]
 
 
 @dataclass(frozen=True)
@@ -271,13 +282,18 @@ class GraphReader:
         """Source articles, their ids and the spans of each claim."""
         names = list(names)
         wanted = [n for n in names if n not in self._claims]
+        ids: dict[Term, str] = {}
+
+        def source_id(source: NamedNode) -> str:
+            return ids.get(source, source.value.removeprefix(SRC))
+
         for chunk in _chunks(wanted):
             sources: dict[Term, set[NamedNode]] = defaultdict(set)
-            ids: dict[Term, str] = {}
-            spans: dict[Term, set[Span]] = defaultdict(set)
+            spans: dict[Term, set[tuple[Span, NamedNode | None]]] = defaultdict(set)
             result = self.select(
                 f"SELECT ?c ?src ?id WHERE {{ {values('c', chunk)} "
                 "?c prov:wasDerivedFrom|gso:evidence/oa:hasSource ?src . FILTER(isIRI(?src)) "
+                "FILTER NOT EXISTS { ?src a gso:Claim } "
                 "OPTIONAL { ?src dcterms:identifier ?id } }"
             )
             for c, src, ident in result.rows:
@@ -286,17 +302,19 @@ class GraphReader:
                     if isinstance(ident, Literal):
                         ids[src] = ident.value
             result = self.select(
-                f"SELECT DISTINCT ?c ?sel ?start ?end WHERE {{ {values('c', chunk)} "
-                "?c oa:hasSelector|gso:evidence/oa:hasSelector ?sel . "
+                f"SELECT DISTINCT ?c ?sel ?start ?end ?src WHERE {{ {values('c', chunk)} "
+                "{ ?c oa:hasSelector ?sel } UNION "
+                "{ ?c gso:evidence ?e . ?e oa:hasSelector ?sel OPTIONAL { ?e oa:hasSource ?src } } "
                 "?sel oa:start ?start ; oa:end ?end }"
             )
-            for c, _, start, end in result.rows:
+            for c, _, start, end, src in result.rows:
                 if c is None:
                     continue
                 try:
-                    spans[c].add((int(start.value), int(end.value)))  # type: ignore[union-attr]
+                    span = (int(start.value), int(end.value))  # type: ignore[union-attr]
                 except (AttributeError, ValueError):
                     continue
+                spans[c].add((span, src if isinstance(src, NamedNode) else None))
             ranks: dict[Term, tuple[str | None, str | None, NamedNode | None]] = {}
             result = self.select(
                 f"SELECT ?c ?rank ?reason ?by WHERE {{ {values('c', chunk)} "
@@ -311,17 +329,40 @@ class GraphReader:
                     reason.value if isinstance(reason, Literal) else None,
                     by if isinstance(by, NamedNode) else None,
                 )
+            editorial = {
+                c
+                for (c,) in self.select(
+                    f"SELECT ?c WHERE {{ {values('c', chunk)} ?c a gso:EditorialClaim }}"
+                ).rows
+            }
+            basis: dict[Term, set[NamedNode]] = defaultdict(set)
+            for c, claim in self.select(
+                f"SELECT ?c ?b WHERE {{ {values('c', chunk)} "
+                "?c prov:wasDerivedFrom ?b . ?b a gso:Claim }"
+            ).rows:
+                if isinstance(claim, NamedNode):
+                    basis[c].add(claim)  # type: ignore[index]
+
             for c in chunk:
                 found = tuple(sorted(sources.get(c, ()), key=lambda s: s.value))
                 claim_rank, claim_reason, claim_by = ranks.get(c, (None, None, None))
+                # an editorial claim's spans lie in several articles: each keeps its own
+                located = sorted(
+                    (source_id(s), span)
+                    for span, s in spans.get(c, ())
+                    if s is not None and c in editorial
+                )
                 self._claims[c] = Claim(
                     iri=c,  # type: ignore[arg-type]
                     sources=found,
-                    source_ids=tuple(ids.get(s, s.value.removeprefix(SRC)) for s in found),
-                    spans=tuple(sorted(spans.get(c, ()))),
+                    source_ids=tuple(source_id(s) for s in found),
+                    spans=tuple(sorted({span for span, _ in spans.get(c, ())})),
                     rank=claim_rank,
                     rank_reason=claim_reason,
                     stated_by=claim_by,
+                    editorial=c in editorial,
+                    basis=tuple(sorted(basis.get(c, ()), key=lambda b: b.value)),
+                    located=tuple((i, span) for i, span in located),
                 )
         return {
             n: self._claims.get(n) or Claim(n, (), (), ())

@@ -216,3 +216,10 @@ def _json_ld(items: Sequence[Triple] | Sequence[Quad], prefixes: dict[str, str])
     expanded = jsonld.from_rdf((nquads or b"").decode(), {"format": "application/n-quads"})
     document = jsonld.compact(expanded, {"@context": prefixes})
     return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``?`` for none)."""
+    if not items:
+        return "?"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

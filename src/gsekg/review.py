@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gsekg.errors import InputError
-from gsekg.namespaces import GSE, PREFIXES, SRC, compact
+from gsekg.namespaces import CLAIM, GSE, PREFIXES, SRC, compact
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad
@@ -315,7 +315,11 @@ class Existing:
                 isinstance(q.graph_name, DefaultGraph)
                 and q.predicate.value == _PROV + "wasDerivedFrom"
             ):
-                source_of[str(q.subject)] = str(getattr(q.object, "value", "")).removeprefix(SRC)
+                derived = str(getattr(q.object, "value", ""))
+                if derived.startswith(CLAIM):  # an editorial claim: the curators', no article's
+                    source_of.setdefault(str(q.subject), "editorial")
+                else:
+                    source_of[str(q.subject)] = derived.removeprefix(SRC)
         values: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
         by_source: dict[str, set[Triple]] = defaultdict(set)
         entities: set[str] = set()

@@ -30,9 +30,12 @@ RDF_TYPE = node("rdf:type")
 SUBCLASS_OF = node("rdfs:subClassOf")
 PREF_LABEL = node("skos:prefLabel")
 CLAIM_CLASS = node("gso:Claim")
+EDITORIAL_CLASS = node("gso:EditorialClaim")
 DERIVED_FROM = node("prov:wasDerivedFrom")
 HAS_SELECTOR = node("oa:hasSelector")
 EVIDENCE = node("gso:evidence")
+HAS_SOURCE = node("oa:hasSource")
+ATTRIBUTED_TO = node("prov:wasAttributedTo")
 RANK = node("gso:rank")
 OA_START = node("oa:start")
 OA_END = node("oa:end")
@@ -60,11 +63,23 @@ class Claim:
     iri: NamedNode | BlankNode
     triples: frozenset[Triple]
     sources: tuple[NamedNode, ...]
+    """The articles it is derived from (``prov:wasDerivedFrom`` other than claims)."""
     spans: tuple[Span, ...]
     typed: bool
     """Whether the graph is declared ``a gso:Claim``."""
     rank: NamedNode | None = None
     """``gso:PreferredRank``, ``gso:NormalRank`` or ``gso:DeprecatedRank`` (when stated)."""
+    editorial: bool = False
+    """Whether it is declared ``a gso:EditorialClaim`` (the curators' inference)."""
+    basis: tuple[NamedNode, ...] = ()
+    """The claims it is derived from (``prov:wasDerivedFrom`` a claim): an editorial claim's."""
+    evidence_sources: tuple[NamedNode, ...] = ()
+    """The articles its evidence lies in (``gso:evidence/oa:hasSource``), distinct, sorted."""
+
+    @property
+    def articles(self) -> tuple[NamedNode, ...]:
+        """The articles it rests on: its sources, or for an editorial claim its evidence's."""
+        return self.evidence_sources if self.editorial else self.sources
 
 
 class Snapshot:
@@ -116,7 +131,15 @@ class Snapshot:
         return sorted(typed | set(self.graphs), key=str)
 
     def _claim(self, name: NamedNode | BlankNode) -> Claim:
-        sources = tuple(o for o in self.objects(name, DERIVED_FROM) if isinstance(o, NamedNode))
+        derived = [o for o in self.objects(name, DERIVED_FROM) if isinstance(o, NamedNode)]
+        basis = tuple(o for o in derived if self._is_claim(o))
+        sources = tuple(o for o in derived if o not in basis)
+        evidence_sources = {
+            s
+            for e in self.objects(name, EVIDENCE)
+            for s in self.objects(e, HAS_SOURCE)
+            if isinstance(s, NamedNode)
+        }
         spans = []
         selectors = [s for e in self.objects(name, EVIDENCE) for s in self.objects(e, HAS_SELECTOR)]
         for selector in selectors:
@@ -130,7 +153,13 @@ class Snapshot:
             spans=tuple(sorted(spans)),
             typed=Triple(name, RDF_TYPE, CLAIM_CLASS) in self.facts,
             rank=next((r for r in self.objects(name, RANK) if isinstance(r, NamedNode)), None),
+            editorial=Triple(name, RDF_TYPE, EDITORIAL_CLASS) in self.facts,
+            basis=basis,
+            evidence_sources=tuple(sorted(evidence_sources, key=lambda s: s.value)),
         )
+
+    def _is_claim(self, term: NamedNode) -> bool:
+        return term in self.graphs or Triple(term, RDF_TYPE, CLAIM_CLASS) in self.facts
 
     def objects(self, subject: Term, predicate: NamedNode) -> list[Term]:
         """Every object of ``subject predicate ?o`` in the simple view, in a stable order."""
@@ -176,4 +205,4 @@ class Snapshot:
 
     def source_ids(self, claims: Iterable[Claim]) -> list[str]:
         """The sorted, distinct ids of the sources of ``claims``."""
-        return sorted({self.source_id(s) for claim in claims for s in claim.sources})
+        return sorted({self.source_id(s) for claim in claims for s in claim.articles})

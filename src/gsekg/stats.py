@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from gsekg.engines import Engine
 
 
+EDITORIAL = "(editorial)"
+"""The key under which the editorial claims (the curators' inferences) are counted."""
+
+
 @dataclass(frozen=True)
 class SourceCount:
     """How much one source article states."""
@@ -66,7 +70,8 @@ def compute(engine: Engine) -> Stats:
 
     Entities are the ``gse:`` IRIs that are not n-ary nodes; a class counts its
     entities whether their type is stated or inferred. Facts are claim triples:
-    per source, the claims and their triples; per property, its claim triples. The
+    per source, the claims and their triples (the editorial claims, which no article
+    states, under ``(editorial)``); per property, its claim triples. The
     inferred count is what the build added with rules and inference (not known for a
     remote endpoint).
     """
@@ -92,12 +97,16 @@ def compute(engine: Engine) -> Stats:
     sources: dict[Term, set[str]] = defaultdict(set)
     for c, src, ident in reader.select(
         "SELECT DISTINCT ?c ?src ?id WHERE { ?c prov:wasDerivedFrom|gso:evidence/oa:hasSource ?src "
-        ". FILTER(isIRI(?src)) OPTIONAL { ?src dcterms:identifier ?id } }"
+        ". FILTER(isIRI(?src)) FILTER NOT EXISTS { ?src a gso:Claim } "
+        "OPTIONAL { ?src dcterms:identifier ?id } }"
     ).rows:
         if c in claims and isinstance(src, NamedNode):
             sources[c].add(
                 ident.value if isinstance(ident, Literal) else src.value.removeprefix(SRC)
             )
+    for (c,) in reader.select("SELECT ?c WHERE { ?c a gso:EditorialClaim }").rows:
+        if c in claims:
+            sources[c] = {EDITORIAL}  # no article states it: the curators' own account
     claims_per_source: Counter[str] = Counter()
     triples_per_source: Counter[str] = Counter()
     for claim in claims:
@@ -122,7 +131,7 @@ def compute(engine: Engine) -> Stats:
         entities_per_class=dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         facts_per_source=tuple(
             SourceCount(source, claims_per_source[source], triples_per_source[source])
-            for source in sorted(claims_per_source)
+            for source in sorted(claims_per_source, key=lambda s: (s == EDITORIAL, s))
         ),
         facts_per_property=dict(sorted(per_property.items(), key=lambda kv: (-kv[1], kv[0]))),
     )

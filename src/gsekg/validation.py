@@ -13,15 +13,19 @@ right one. The checks, in order:
   between values (``sh:lessThanOrEquals``), one label per language and the SPARQL
   constraints hold *per source*: each source's claims are checked on their own (with the
   registry, the provenance and every asserted type), so a second source may give another
-  start date or figure. Everything else (``sh:minCount`` above all) is checked on the
-  union of all claims. The ontology's class hierarchy is in the data, so ``sh:class``
+  start date or figure; the editorial claims form one more part, the curators' account.
+  Everything else (``sh:minCount`` above all) is checked on the union of all claims. The
+  ontology's class hierarchy is in the data, so ``sh:class``
   reaches subclasses without inference;
 - ``entity``: every ``gse:`` entity has a type in ``gso:``/``schema:``/``org:`` and a
   ``skos:prefLabel`` (n-ary nodes and claims are exempt);
 - ``claim``: every claim graph is non-empty, states no ``owl:sameAs`` (identity is a
   ranked ``skos:exactMatch`` claim), has exactly one source, exactly one rank and
   one or more evidence spans whose ``oa:hasSource`` is that source, with
-  ``0 <= start < end <= len(article)``;
+  ``0 <= start < end <= len(article)``. An editorial claim (``gso:EditorialClaim``, the
+  curators' inference) has no source of its own: it is derived from two source claims or
+  more, or cites spans of two articles or more (each span checked against its own article),
+  and is attributed to an agent;
 - ``source``: with a corpus, each article's SHA-256 is compared with its source record
   first; the spans of an article whose checksum differs are not checked;
 - ``named-graph``: every named graph is a declared ``gso:Claim``;
@@ -34,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,8 +51,10 @@ from gsekg.namespaces import GSE, GSO, PREFIXES, ROLES
 from gsekg.provenance import corpus_file, read_article
 from gsekg.render import display
 from gsekg.snapshot import (
+    ATTRIBUTED_TO,
     EVIDENCE,
     HAS_SELECTOR,
+    HAS_SOURCE,
     NARY_CLASSES,
     OA_END,
     OA_START,
@@ -61,7 +67,6 @@ from gsekg.snapshot import (
 from gsekg.terms import Term
 
 SEVERITIES = ("violation", "warning", "info")
-HAS_SOURCE = NamedNode(PREFIXES["oa"] + "hasSource")
 _ENTITY_NAMESPACES = tuple(PREFIXES[p] for p in ("gso", "schema", "org"))
 
 
@@ -250,6 +255,7 @@ _PER_SOURCE = ("maxCount", "lessThanOrEquals", "uniqueLang")
 """Constraints that hold within one source (with the SPARQL constraints marked
 ``gsh:perSource``): checked per source, not on the union."""
 _STRUCTURE = (
+    "target",
     "targetClass",
     "targetSubjectsOf",
     "targetObjectsOf",
@@ -324,10 +330,14 @@ _CONTEXT = frozenset(
 )
 
 
+EDITORIAL = "editorial"
+"""The part of the editorial claims: the curators' account, checked apart from every source."""
+
+
 def _per_source(snapshot: Snapshot) -> dict[str, set[Triple]]:
     parts: dict[str, set[Triple]] = defaultdict(set)
     for claim in snapshot.claims.values():
-        key = ",".join(sorted(s.value for s in claim.sources))
+        key = EDITORIAL if claim.editorial else ",".join(sorted(s.value for s in claim.sources))
         parts[key].update(claim.triples)
     return parts
 
@@ -471,7 +481,9 @@ def _claim_findings(
                 "names for one thing are a ranked skos:exactMatch claim, never owl:sameAs, "
                 "which would merge the nodes and their sources' accounts"
             )
-    if len(claim.sources) != 1:
+    if claim.editorial:
+        _editorial_problems(snapshot, claim, problem)
+    elif len(claim.sources) != 1:
         problem(f"has {len(claim.sources)} sources (prov:wasDerivedFrom); exactly one is needed")
     ranks = snapshot.objects(claim.iri, RANK)
     if len(ranks) != 1:
@@ -479,25 +491,51 @@ def _claim_findings(
     evidence = snapshot.objects(claim.iri, EVIDENCE)
     if not evidence:
         problem("has no evidence (gso:evidence)")
-    selectors = []
+    own = claim.sources[0] if not claim.editorial and len(claim.sources) == 1 else None
     for item in evidence:
         targets = snapshot.objects(item, HAS_SOURCE)
-        if len(claim.sources) == 1 and targets != list(claim.sources):
+        if own is not None and targets != [own]:
             problem("an evidence's oa:hasSource is not the claim's source")
-        spans = snapshot.objects(item, HAS_SELECTOR)
-        if not spans:
+        if claim.editorial and len(targets) != 1:
+            problem("an evidence of an editorial claim needs exactly one oa:hasSource")
+        source = own
+        if claim.editorial and len(targets) == 1 and isinstance(targets[0], NamedNode):
+            source = targets[0]
+        text = _article(snapshot, source, corpus, texts, found)
+        selectors = snapshot.objects(item, HAS_SELECTOR)
+        if not selectors:
             problem("an evidence has no selector (oa:hasSelector)")
-        selectors += spans
-    text = _article(snapshot, claim, corpus, texts, found)
-    for selector in selectors:
-        start, end = snapshot.integer(selector, OA_START), snapshot.integer(selector, OA_END)
-        if start is None or end is None:
-            problem("a selector lacks an integer oa:start or oa:end")
-        elif not 0 <= start < end:
-            problem(f"span {start}-{end} is not 0 <= start < end")
-        elif text is not None and end > len(text):
-            problem(f"span {start}-{end} ends after the article (length {len(text)})")
+        for selector in selectors:
+            found += _span_problems(snapshot, selector, text, focus)
     return found
+
+
+def _editorial_problems(snapshot: Snapshot, claim: Claim, problem: Callable[[str], None]) -> None:
+    """An editorial claim rests on claims (two, or spans of two articles), has an agent."""
+    if claim.sources:
+        names = ", ".join(display(s) for s in claim.sources)
+        problem(f"an editorial claim is derived from claims, not straight from articles ({names})")
+    if len(claim.basis) < 2 and len(claim.evidence_sources) < 2:
+        problem(
+            f"an editorial claim rests on {len(claim.basis)} source claims and cites "
+            f"{len(claim.evidence_sources)} articles; at least two of either are needed"
+        )
+    if not snapshot.objects(claim.iri, ATTRIBUTED_TO):
+        problem("an editorial claim is attributed to its agent (prov:wasAttributedTo)")
+
+
+def _span_problems(
+    snapshot: Snapshot, selector: Term, text: str | None, focus: str
+) -> list[Finding]:
+    start, end = snapshot.integer(selector, OA_START), snapshot.integer(selector, OA_END)
+    message = None
+    if start is None or end is None:
+        message = "a selector lacks an integer oa:start or oa:end"
+    elif not 0 <= start < end:
+        message = f"span {start}-{end} is not 0 <= start < end"
+    elif text is not None and end > len(text):
+        message = f"span {start}-{end} ends after the article (length {len(text)})"
+    return [] if message is None else [Finding("violation", "claim", focus, message)]
 
 
 _SAME_AS = NamedNode(PREFIXES["owl"] + "sameAs")
@@ -552,15 +590,14 @@ def _checksum_findings(
 
 def _article(
     snapshot: Snapshot,
-    claim: Claim,
+    source: NamedNode | None,
     corpus: Path | None,
     texts: dict[NamedNode, str | None],
     found: list[Finding],
 ) -> str | None:
-    """The text of the claim's single source, read once per source; notes a missing file."""
-    if corpus is None or len(claim.sources) != 1:
+    """The text of one source article, read once per source; notes a missing file."""
+    if corpus is None or source is None:
         return None
-    source = claim.sources[0]
     if source not in texts:
         path = corpus_file(corpus, snapshot.source_id(source))
         try:

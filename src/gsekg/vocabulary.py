@@ -35,6 +35,9 @@ KINDS = (
 )
 """Kinds of term, in the order the documentation lists them."""
 
+_TARGET_SUBSET = rdflib.URIRef("https://w3id.org/gsekg/shapes#targetSubsetOf")
+"""On a node shape with a SPARQL target: the class whose instances it picks some of."""
+
 _TYPE_KINDS = (
     (OWL.Class, "class"),
     (RDFS.Class, "class"),
@@ -320,12 +323,18 @@ def _members(graph: rdflib.Graph, nodes: Iterable[rdflib.term.Node]) -> tuple[st
 def _constraints(graph: rdflib.Graph) -> dict[str, tuple[Constraint, ...]]:
     """The shapes' property constraints, by the class (or property) they apply to.
 
-    A node shape with ``sh:targetClass C`` puts its property shapes on ``C``; one
-    with ``sh:targetObjectsOf p`` puts them on the declared range of ``p``; a
-    property shape with ``sh:targetSubjectsOf p`` puts itself on the property ``p``.
+    A node shape with ``sh:targetClass C`` puts its property shapes on ``C``, and so does
+    one whose SPARQL target picks some instances of ``C`` (``gsh:targetSubsetOf C``: the
+    claims that are not editorial); one with ``sh:targetObjectsOf p`` puts them on the
+    declared range of ``p``; a property shape with ``sh:targetSubjectsOf p`` puts itself
+    on the property ``p``.
     """
     found: dict[str, set[Constraint]] = defaultdict(set)
-    for shape, target in graph.subject_objects(SH.targetClass):
+    classes = [
+        *graph.subject_objects(SH.targetClass),
+        *graph.subject_objects(_TARGET_SUBSET),
+    ]
+    for shape, target in classes:
         for prop in graph.objects(shape, SH.property):
             constraint = _constraint(graph, prop)
             if constraint is not None:

@@ -124,7 +124,8 @@ def _fact_row(fact: Fact, arrow: str) -> tuple[str, str, str]:
     value = fact.value.text
     if fact.details:
         value += " (" + "; ".join(f"{p} {v.text}" for p, v in fact.details) + ")"
-    return (arrow + fact.predicate, value, _sources_text(fact.sources))
+    sources = _sources_text(fact.sources)
+    return (arrow + fact.predicate, value, f"curators ({sources})" if fact.editorial else sources)
 
 
 @command()
@@ -258,13 +259,17 @@ def _cells(triple: Triple, labels: dict[Any, str]) -> tuple[str, str, str]:
 def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader) -> None:
     from rich.text import Text
 
+    from gsekg.provenance import attribution
+
     out = console()
     tty = sys.stdout.isatty()
 
-    def spans(source_id: str | None, found: tuple[tuple[int, int], ...], indent: str) -> None:
-        for span in found:
+    def spans(located: list[tuple[str | None, tuple[int, int]]], indent: str) -> None:
+        several = len({source_id for source_id, _ in located}) > 1
+        for source_id, span in located:
             passage = passages.passage(source_id, span)
-            line = Text(f"{indent}[{span[0]}-{span[1]}] ")
+            article = f"{(source_id or '?')[:3]} " if several else ""
+            line = Text(f"{indent}{article}[{span[0]}-{span[1]}] ")
             if passage is None:
                 out.print(line)
             elif tty:
@@ -276,12 +281,13 @@ def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader
                 out.print(line + Text(passage.delimited()))
 
     for e in result.evidence:
-        heading = Text.assemble(
-            (display(e.claim), "bold"), "  source ", (e.source_id or "?", "cyan")
-        )
+        heading = Text.assemble((display(e.claim), "bold"), "  ", (e.attribution(), "cyan"))
         if e.rank not in (None, "normal"):
             heading.append(f"  rank {e.rank}", style="yellow")
         out.print(heading)
+        if e.basis:
+            names = ", ".join(display(c) for c in e.basis)
+            out.print(Text(f"  derived from {names}", style="dim"))
         if e.rank_reason:
             out.print(Text(f"  ({e.rank_reason})", style="dim"))
         if e.stated_by is not None:
@@ -290,7 +296,7 @@ def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader
         for triple in e.triples:
             s, p, o = _cells(triple, labels)
             out.print(Text(f"  {s}  {p}  {o}"))
-        spans(e.source_id, e.spans, "  ")
+        spans(e.spans_in(), "  ")
         out.print()
 
     def step(s: Step, depth: int) -> None:
@@ -313,13 +319,13 @@ def _print_evidence(result: Why, labels: dict[Any, str], passages: PassageReader
             heading = Text.assemble(
                 indent + "  ",
                 (display(claim.iri), "bold"),
-                "  source ",
-                (claim.source_id or "?", "cyan"),
+                "  ",
+                (attribution(claim.source_ids, editorial=claim.editorial), "cyan"),
             )
             if claim.rank not in (None, "normal"):
                 heading.append(f"  rank {claim.rank}", style="yellow")
             out.print(heading)
-            spans(claim.source_id, claim.spans, indent + "    ")
+            spans(claim.spans_in(), indent + "    ")
 
     for derived in result.derived:
         step(derived, 0)

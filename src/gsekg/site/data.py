@@ -113,6 +113,13 @@ SELECT ?claim ?rank ?reason ?note WHERE {{
   OPTIONAL {{ ?claim skos:editorialNote ?note }}
 }}"""
 
+EDITORIAL_QUERY = """
+SELECT ?claim ?basis WHERE {
+  ?claim a gso:EditorialClaim .
+  OPTIONAL { ?claim prov:wasDerivedFrom ?basis . ?basis a gso:Claim }
+}"""
+"""The editorial claims (the curators' inferences) and the source claims they rest on."""
+
 SOURCES_QUERY = f"""
 SELECT ?source ?id ?title ?publisher ?date ?url ?checksum WHERE {{
   ?source a gso:SourceArticle ; dcterms:identifier ?id .
@@ -163,6 +170,9 @@ class Claim:
     rank_reason: str | None
     note: str | None
     triples: tuple[Triple, ...]
+    editorial: bool = False
+    """The curators' inference from the claims ``basis`` (its ``sources`` are theirs)."""
+    basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +354,12 @@ def _claims(engine: Engine) -> dict[str, Claim]:
             text = _text(value)
             if text is not None:
                 ranks[graph.value][key].add(text)
+    basis: dict[str, set[str]] = {}
+    for graph, claim in engine.query(EDITORIAL_QUERY).rows:
+        if isinstance(graph, NamedNode):
+            found = basis.setdefault(graph.value, set())
+            if isinstance(claim, NamedNode):
+                found.add(claim.value)
     claims = {}
     for name in sorted(set(triples) | set(ranks)):
         meta = ranks.get(name, {})
@@ -356,6 +372,8 @@ def _claims(engine: Engine) -> dict[str, Claim]:
             rank_reason=" ".join(sorted(meta.get("reason", ()))) or None,
             note=" ".join(sorted(meta.get("note", ()))) or None,
             triples=tuple(sorted(triples.get(name, ()), key=sort_key)),
+            editorial=name in basis,
+            basis=tuple(sorted(basis.get(name, ()))),
         )
     return claims
 

@@ -58,13 +58,16 @@ def claim_jsonld(data: SiteData, claim: Claim) -> dict[str, Any]:
     subjects = sorted(
         {t.subject for t in claim.triples if isinstance(t.subject, NamedNode)}, key=str
     )
+    derived = (
+        [{"@id": jsonld_id(c)} for c in claim.basis]
+        if claim.editorial
+        else [{"@id": jsonld_id(data.sources[s].iri)} for s in claim.sources if s in data.sources]
+    )
     node: dict[str, Any] = {
         "@id": jsonld_id(claim.iri),
-        "@type": "gso:Claim",
+        "@type": ["gso:Claim", "gso:EditorialClaim"] if claim.editorial else "gso:Claim",
         "@graph": [triples_jsonld(s, claim.triples) for s in subjects],
-        "prov:wasDerivedFrom": [
-            {"@id": jsonld_id(data.sources[s].iri)} for s in claim.sources if s in data.sources
-        ],
+        "prov:wasDerivedFrom": derived,
     }
     evidence = [
         {

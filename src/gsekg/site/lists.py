@@ -63,6 +63,7 @@ def index_page(pages: Pages, counts: dict[str, int]) -> str:
                 class_="entities",
             )
         )
+    own = [c for c in data.claims.values() if not c.editorial]  # editorial: the curators'
     sections.append(
         tag("h2", "Source articles", id="sources")
         + table(
@@ -71,7 +72,7 @@ def index_page(pages: Pages, counts: dict[str, int]) -> str:
                 (
                     tag("code", esc(s.id[:3])),
                     tag("a", esc(s.title), href=source_path(s.id)),
-                    esc(sum(1 for c in data.claims.values() if s.id in c.sources)),
+                    esc(sum(1 for c in own if s.id in c.sources)),
                 )
                 for s in data.sources.values()
             ],

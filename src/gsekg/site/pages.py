@@ -17,6 +17,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from gsekg.namespaces import GSE, GSO, PREFIXES, compact
+from gsekg.render import and_list
 from gsekg.site.corpus import Corpus
 from gsekg.site.data import (
     LABEL_PROPERTIES,
@@ -135,6 +136,9 @@ class Pages:
         """Source badges for ``claims``: each links to the claim's evidence (on this page)."""
         badges = []
         for claim in sorted(set(claims), key=lambda c: (c.sources, c.iri)):
+            if claim.editorial:
+                badges.append(self._editorial_badge(claim, root, local))
+                continue
             for source in claim.sources or ("?",):
                 rank = rank_name(claim.rank)
                 if rank == "normal":
@@ -153,6 +157,20 @@ class Pages:
                     )
                 )
         return " ".join(badges) or tag("span", esc(none), class_="none", title=_DERIVED)
+
+    def _editorial_badge(self, claim: Claim, root: str, local: bool) -> str:
+        """One badge for the curators' inference, naming the articles it rests on."""
+        articles = [s[:3] for s in claim.sources]
+        href = f"#{claim_anchor(claim)}"
+        if not local:
+            href = root + source_path(claim.sources[0]) + href if claim.sources else href
+        return tag(
+            "a",
+            esc("curators"),
+            href=href,
+            class_="src editorial",
+            title=f"{claim.name} (curators' inference from {and_list(articles)})",
+        )
 
     def passage_html(self, span: Span) -> str:
         """The passage of ``span`` with the cited words marked, or a note that it is missing."""
@@ -205,11 +223,19 @@ class Pages:
                 for label, text in (("Rank reason", claim.rank_reason), ("Note", claim.note))
                 if text
             )
+            attribution = "Source: " + (sources or "unknown")
+            if claim.editorial:
+                attribution = (
+                    "Curators' inference from "
+                    + (sources or "unknown")
+                    + "; derived from "
+                    + ", ".join(tag("code", esc(compact(c))) for c in claim.basis)
+                )
             blocks.append(
                 tag(
                     "section",
                     tag("h3", head)
-                    + tag("p", "Source: " + (sources or "unknown"))
+                    + tag("p", attribution)
                     + (tag("ul", "".join(states), class_="states") if states else "")
                     + notes
                     + "".join(self.passage_html(span) for span in claim.spans),
@@ -433,7 +459,7 @@ class Pages:
             ("date", esc(source.date or "")),
             ("address", tag("a", esc(source.url), href=source.url) if source.url else ""),
             ("SHA-256 of the text", tag("code", esc(source.checksum)) if source.checksum else ""),
-            ("claims", esc(len(claims))),
+            ("claims", esc(sum(1 for c in claims if not c.editorial))),
         ]
         problem = self.corpus.problems.get(source.id)
         if self.corpus.text(source.id) is None:

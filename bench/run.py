@@ -81,10 +81,17 @@ def built_store(cache: Path, data: Path) -> Path:
 
 
 def dump_store(folder: Path, target: Path) -> None:
-    """Write every quad of the store in ``folder`` (opened read-only) to ``target`` as N-Quads."""
-    from pyoxigraph import RdfFormat, Store
+    """Write every quad of the store in ``folder`` (opened read-only) to ``target`` as N-Quads.
 
-    Store.read_only(str(folder)).dump(output=str(target), format=RdfFormat.N_QUADS)
+    In a child process: a large store opened here would stay in this process's memory, and
+    Linux reports a child's peak memory from the fork of its parent on, so every later
+    measurement would carry it.
+    """
+    script = (
+        "import sys; from pyoxigraph import RdfFormat, Store; "
+        "Store.read_only(sys.argv[1]).dump(output=sys.argv[2], format=RdfFormat.N_QUADS)"
+    )
+    run([sys.executable, "-c", script, folder, target])
 
 
 def reset(folder: Path) -> Callable[[], None]:

@@ -497,3 +497,22 @@ def test_the_table_with_a_limit_counts_the_rows_shown(runner: CliRunner) -> None
     result = runner.invoke(app, ["query", SELECTS["every triple"], "-f", "table", "--limit", "2"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.rstrip().endswith("2 rows")
+
+
+def test_readme_turtle_with_a_limit_keeps_the_first_triples_and_their_prefixes(
+    runner: CliRunner,
+) -> None:
+    """The README's example: UNESCO IITE is an organisation (org:Organization via
+    gso:Organisation) and so a prov:Agent; ordered by type IRI, those two come first, and
+    only the prefixes they use are declared."""
+    from gsekg.cli import app
+
+    query = "CONSTRUCT { gse:unesco-iite a ?t } WHERE { gse:unesco-iite a ?t } ORDER BY ?t"
+    done = runner.invoke(app, ["query", query, "-f", "turtle", "--limit", "2"])
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "@prefix gse: <https://w3id.org/gsekg/id/> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        "@prefix org: <http://www.w3.org/ns/org#> .",
+        "gse:unesco-iite a org:Organization , prov:Agent .",
+    ]

@@ -199,9 +199,11 @@ def _check_outside(corpus: Path, data_dir: Path) -> None:
 def _check_not_shared(corpus: Path) -> None:
     from gsekg.resources import shared_corpora
 
-    if corpus.resolve() in {shared.resolve() for shared in shared_corpora()}:
+    resolved = corpus.resolve()
+    shared = {folder.resolve() for folder in shared_corpora()}
+    if resolved in shared or shared & set(resolved.parents):  # the folder or one inside it
         raise InputError(
-            f"{corpus} is the project's shared corpus, which is never written: give "
+            f"{corpus} is (or lies in) the project's shared corpus, which is never written: give "
             "--corpus DIR (or set GSEKG_CORPUS), a folder of your own, and copy the shared "
             "articles there too so that why and validate find them all"
         )

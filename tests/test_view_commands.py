@@ -49,3 +49,31 @@ def test_network_has_the_links_of_the_view(
     claims = [row.split(",")[3] for row in lines(runner, "query", "network-edges", "--view", view)]
     expected = ["990-sponsor-a", "990-sponsor-b"] + (["990-sponsor-c"] if view == "union" else [])
     assert [c.removeprefix("https://w3id.org/gsekg/claim/") for c in claims] == expected
+
+
+def test_why_says_what_the_best_view_leaves_out(runner: CliRunner) -> None:
+    """Asked for a fact the best view leaves out, why names the claims that state it
+    rather than saying that the graph neither states nor derives it."""
+    many = str(FIXTURES / "many-sources")
+    args = ["why", "gse2025", "schema:startDate", "2025-08-19", "--data", many]
+    best = runner.invoke(app, [*args, "--view", "best"])
+    assert best.exit_code == 0, best.stderr
+    assert best.stdout.strip().splitlines()[1:] == []
+    assert "neither states nor derives" not in best.stderr
+    assert (
+        "Note: the best view leaves out gse2025 schema:startDate 2025-08-19: claim:900-dates "
+        "states it (outranked by a preferred claim, or deprecated); --view union shows the claims"
+    ) in " ".join(best.stderr.split())
+    union = runner.invoke(app, args)
+    assert [row.split("\t")[3] for row in union.stdout.strip().splitlines()[1:]] == [
+        "claim:900-dates"
+    ]
+    assert "leaves out" not in union.stderr
+    # a value no claim states is still neither stated nor derived
+    absent = runner.invoke(app, [*args[:3], "2025-08-18", "--data", many, "--view", "best"])
+    assert "the graph neither states nor derives" in absent.stderr
+    # a whole entity only a deprecated claim names
+    gone = runner.invoke(app, ["why", "test-org-c", "--data", str(DEPRECATED), "--view", "best"])
+    assert "the best view leaves out test-org-c: claim:990-sponsor-c states it" in " ".join(
+        gone.stderr.split()
+    )

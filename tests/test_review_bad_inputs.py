@@ -45,6 +45,37 @@ CASES: dict[str, Case] = {
         1,
         "shared corpus, which is never written",
     ),
+    # a publisher is an organisation or a person, not an edition or a place
+    "--publisher an edition": Case(
+        (
+            "source",
+            "add",
+            "@other.txt",
+            "--data-dir",
+            "@data",
+            "--corpus",
+            "@mine",
+            "--publisher",
+            "gse:gse2022",
+        ),
+        1,
+        "--publisher gse:gse2022 is a gso:ConferenceEdition, not an organisation or a person",
+    ),
+    "--publisher a city": Case(
+        (
+            "source",
+            "add",
+            "@other.txt",
+            "--data-dir",
+            "@data",
+            "--corpus",
+            "@mine",
+            "--publisher",
+            "beijing",
+        ),
+        1,
+        "--publisher gse:beijing is a schema:City, not an organisation or a person",
+    ),
 }
 
 
@@ -62,6 +93,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(resources, "shared_corpora", lambda: [shared])
     monkeypatch.delenv("GSEKG_CORPUS", raising=False)
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "mine").mkdir()
     (tmp_path / "other.txt").write_text("GSE 2021 closed on 20 August 2021.\n", encoding="utf-8")
     return tmp_path
 
@@ -81,3 +113,14 @@ def test_bad_input(runner: CliRunner, workspace: Path, case: Case) -> None:
     assert case.message in result.stderr
     assert result.stdout == ""
     assert sorted((workspace / "shared").rglob("*")) == before
+    assert not list((workspace / "mine").iterdir())
+    assert not (workspace / "data" / "sources.ttl").exists()
+
+
+def test_a_person_may_publish(runner: CliRunner, workspace: Path) -> None:
+    where = ["--data-dir", str(workspace / "data"), "--corpus", str(workspace / "mine")]
+    other = str(workspace / "other.txt")
+    result = runner.invoke(app, ["source", "add", other, "--publisher", "mohamed-jemni", *where])
+    assert result.exit_code == 0, result.stderr
+    record = (workspace / "data" / "sources.ttl").read_text(encoding="utf-8")
+    assert "dcterms:publisher gse:mohamed-jemni" in record

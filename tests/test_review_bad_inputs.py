@@ -124,3 +124,19 @@ def test_a_person_may_publish(runner: CliRunner, workspace: Path) -> None:
     assert result.exit_code == 0, result.stderr
     record = (workspace / "data" / "sources.ttl").read_text(encoding="utf-8")
     assert "dcterms:publisher gse:mohamed-jemni" in record
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("network", "ego", "beijing"), "Error: Beijing (gse:beijing) is not in the network: "),
+        (("path", "alecso", "beijing"), "Error: Beijing (gse:beijing) is not in the network: "),
+    ],
+)
+def test_an_entity_outside_the_network_is_named_by_its_label(
+    runner: CliRunner, args: tuple[str, ...], message: str
+) -> None:
+    """A place no fact of the network links is named by its label, not by its id twice."""
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 5
+    assert result.stderr.startswith(message), result.stderr

@@ -88,6 +88,7 @@ class Registry:
         from gsekg.snapshot import PREF_LABEL
 
         self.where = where
+        self.snapshot = snapshot
         self.names = NameIndex(snapshot)
         self.declared = {
             t.subject.value
@@ -133,6 +134,47 @@ class Registry:
         raise NotFoundError(
             f"{what}: no entity {wanted!r} in {self.where}", self.suggestions(wanted)
         )
+
+    def classes(self, name: str) -> list[str]:
+        """The classes (IRIs) the data folder gives the entity ``name`` (``gse:…``), sorted."""
+        from pyoxigraph import NamedNode
+
+        from gsekg.namespaces import GSE
+        from gsekg.snapshot import RDF_TYPE
+
+        entity = NamedNode(GSE + name.removeprefix("gse:"))
+        return sorted(
+            o.value for o in self.snapshot.objects(entity, RDF_TYPE) if isinstance(o, NamedNode)
+        )
+
+    def is_agent(self, name: str) -> bool:
+        """Whether the entity ``name`` (``gse:…``) is of a class under ``prov:Agent`` in the
+        bundled ontology (an organisation or a person): who can publish or state things."""
+        from pyoxigraph import NamedNode
+
+        from gsekg.loader import parse_file
+        from gsekg.namespaces import PREFIXES
+        from gsekg.resources import ontology_files
+
+        sub_class = PREFIXES["rdfs"] + "subClassOf"
+        supers: dict[str, set[str]] = {}
+        for path in ontology_files():
+            for quad in parse_file(path):
+                sub, sup = quad.subject, quad.object
+                if quad.predicate.value != sub_class:
+                    continue
+                if isinstance(sub, NamedNode) and isinstance(sup, NamedNode):
+                    supers.setdefault(sub.value, set()).add(sup.value)
+        todo = self.classes(name)
+        seen = set(todo)
+        while todo:
+            current = todo.pop()
+            if current == PREFIXES["prov"] + "Agent":
+                return True
+            for parent in supers.get(current, set()) - seen:
+                seen.add(parent)
+                todo.append(parent)
+        return False
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
         """The declared entities nearest to ``name``, by slug or by any of their names:

@@ -28,7 +28,7 @@ from pyoxigraph import (
 )
 
 from gsekg import guard, streaming
-from gsekg.errors import EngineError, InputError
+from gsekg.errors import EngineError, InputError, UsageError
 from gsekg.loader import syntax_error
 from gsekg.namespaces import PREFIXES, VIEWS
 from gsekg.terms import QueryResult, Solutions, Substitutions, Term
@@ -522,7 +522,7 @@ def open_engine(
         raise InputError(f"unknown view {view!r} (choose from: {', '.join(VIEWS)})")
     if endpoint:
         if view != "union":
-            raise InputError("--view best needs a local graph, not --endpoint")
+            raise UsageError("--view best needs a local graph, not --endpoint")
         from gsekg.endpoint import Client
 
         return EndpointEngine(Client(endpoint))

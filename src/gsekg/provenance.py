@@ -15,7 +15,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 
 from gsekg.derivation import Step, explain, text, triple_json
 from gsekg.errors import InputError
-from gsekg.reader import Fact, GraphReader
+from gsekg.reader import Fact, GraphReader, sparql_term
 from gsekg.render import and_list, display
 
 Span = tuple[int, int]
@@ -133,6 +133,36 @@ def _wanted(triple: Triple, entity: NamedNode, predicate: Any, value: Any) -> bo
     if isinstance(value, str):
         return text(other) == value or display(other) == value
     return bool(other == value)
+
+
+def left_out(
+    reader: GraphReader,
+    entity: NamedNode,
+    predicate: NamedNode | None = None,
+    value: Any = None,
+) -> list[NamedNode | BlankNode]:
+    """The claims stating facts about ``entity`` (only ``predicate`` and ``value`` when
+    given) that the view leaves out: with ``--view best``, the deprecated claims and the
+    normal ones a preferred claim outranks. Sorted; empty in the union view."""
+    e = sparql_term(entity)
+    p = sparql_term(predicate) if predicate is not None else "?p"
+    result = reader.select(
+        f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ "
+        f"{{ BIND({e} AS ?s) {reader.in_claim(f'{e} {p} ?o')} FILTER NOT EXISTS {{ {e} {p} ?o }} }}"
+        f" UNION "
+        f"{{ BIND({e} AS ?o) {reader.in_claim(f'?s {p} {e}')} FILTER NOT EXISTS {{ ?s {p} {e} }} }}"
+        f"{f' BIND({p} AS ?p)' if predicate is not None else ''} }}"
+    )
+    found = {
+        g
+        for s, q, o, g in result.rows
+        if isinstance(g, NamedNode | BlankNode)
+        and isinstance(q, NamedNode)
+        and s is not None
+        and o is not None
+        and _wanted(Triple(s, q, o), entity, predicate, value)  # type: ignore[arg-type]
+    }
+    return sorted(found, key=str)
 
 
 @dataclass(frozen=True)

@@ -520,6 +520,10 @@ class NameTable:
             return entities[0]
         raise NotFoundError(f"no entity is called {name!r}", self.suggestions(name))
 
+    def label(self, entity: NamedNode) -> str | None:
+        """The preferred label of ``entity``, if it has one."""
+        return next((n for e, n, kind in self.names if e == entity and kind == PREF_LABEL), None)
+
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
         """The names nearest to ``name``: ``text (compact name)``, one per entity."""
         from rapidfuzz import fuzz, process

@@ -138,14 +138,23 @@ def add(
     Raises:
         InputError: bad file or metadata, or a text already registered.
         NotFoundError: a publisher the data folder does not declare (with the nearest).
+        InputError: a publisher that is no organisation or person (an event, a place).
     """
     text, digest = read_article_file(path)
     del text
     _check_metadata(publisher, date, url, language)
     if publisher is not None:
         from gsekg.curation import Registry
+        from gsekg.namespaces import compact
 
-        publisher = Registry.of(data_dir).entity(publisher, "--publisher")
+        known = Registry.of(data_dir)
+        publisher = known.entity(publisher, "--publisher")
+        if not known.is_agent(publisher):
+            kinds = ", ".join(compact(c) for c in known.classes(publisher)) or "no class"
+            raise InputError(
+                f"--publisher {publisher} is a {kinds}, not an organisation or a person: "
+                "give the publisher's id, such as gse:unesco-iite"
+            )
     with _one_registration_at_a_time(data_dir):
         sources = registered(data_dir)
         for source in sources.values():
@@ -199,9 +208,11 @@ def _check_outside(corpus: Path, data_dir: Path) -> None:
 def _check_not_shared(corpus: Path) -> None:
     from gsekg.resources import shared_corpora
 
-    if corpus.resolve() in {shared.resolve() for shared in shared_corpora()}:
+    resolved = corpus.resolve()
+    shared = {folder.resolve() for folder in shared_corpora()}
+    if resolved in shared or shared & set(resolved.parents):  # the folder or one inside it
         raise InputError(
-            f"{corpus} is the project's shared corpus, which is never written: give "
+            f"{corpus} is (or lies in) the project's shared corpus, which is never written: give "
             "--corpus DIR (or set GSEKG_CORPUS), a folder of your own, and copy the shared "
             "articles there too so that why and validate find them all"
         )

@@ -45,6 +45,9 @@ _DATE_TYPES = frozenset(
 _SOURCE_ARTICLE = node("gso:SourceArticle")
 _DATE_PUBLISHED = node("dcterms:date")
 """The date of a source article."""
+_IN_VIEW = "?s ?p ?o ."
+"""A claim triple counts only when the view (the default graph) holds it: the best view
+leaves out deprecated claims and the normal ones a preferred claim outranks."""
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -82,7 +85,7 @@ def sort_key(date: str) -> tuple[int, int, int]:
 
 
 def timeline(engine: Engine) -> list[Event]:
-    """Every dated claim triple, and dated source articles, ordered by date then subject.
+    """Every dated claim triple of the view, and dated source articles, by date then subject.
 
     A few queries: the dated claim triples, the dated source articles, the outcomes
     linked to an event, then the labels, types and neighbours of the subjects found.
@@ -91,7 +94,8 @@ def timeline(engine: Engine) -> list[Event]:
     sources: dict[Triple, set[str]] = defaultdict(set)
     claims_of: dict[Triple, set[Term]] = defaultdict(set)
     dated = (
-        f"SELECT ?s ?p ?o ?g WHERE {{ {reader.in_claim('?s ?p ?o')} FILTER(isLiteral(?o) && "
+        f"SELECT ?s ?p ?o ?g WHERE {{ {reader.in_claim('?s ?p ?o')} {_IN_VIEW} "
+        f"FILTER(isLiteral(?o) && "
         f"(?p IN ({', '.join(str(p) for p in DATE_PROPERTIES)}) || "
         f"DATATYPE(?o) IN ({', '.join(f'<{t}>' for t in sorted(_DATE_TYPES))}))) }}"
     )
@@ -107,7 +111,8 @@ def timeline(engine: Engine) -> list[Event]:
             sources[Triple(a, _DATE_PUBLISHED, value)].add(key)
     at_event: dict[Triple, set[Term]] = defaultdict(set)
     for s, p, o, g in reader.select(
-        f"SELECT ?s ?p ?o ?g WHERE {{ {values('p', AT_EVENT)} {reader.in_claim('?s ?p ?o')} }}"
+        f"SELECT ?s ?p ?o ?g WHERE {{ {values('p', AT_EVENT)} {reader.in_claim('?s ?p ?o')} "
+        f"{_IN_VIEW} }}"
     ).rows:
         if s is not None and isinstance(p, NamedNode) and o is not None and g is not None:
             at_event[Triple(s, p, o)].add(g)  # type: ignore[arg-type]

@@ -33,10 +33,14 @@ def info(cache_dir: CacheDirOpt = None) -> None:
     root = store.cache_root(cache_dir)
     found = store.entries(cache_dir)
     damaged = sum(1 for entry in found if entry.get("damaged"))
-    sys.stderr.write(f"Cache folder: {root} ({len(found)} stores)\n")
+    count = f"{len(found)} store" + ("" if len(found) == 1 else "s")
+    sys.stderr.write(f"Cache folder: {root} ({count})\n")
     _print(found)
     if damaged:
         note(f"{damaged} damaged: the next command that reads one moves it aside and rebuilds it")
+    if unused := sum(1 for entry in found if _state(entry).startswith("unused")):
+        plural = "" if unused == 1 else "s"
+        note(f"gsekg cache clear removes the {unused} unused (old-format) store{plural}")
 
 
 @command("build", on=cache_app)
@@ -88,7 +92,7 @@ def _print(entries: list[dict[str, Any]]) -> None:
 
     header = ("key", "built on", "quads", "graphs", "inference", "view", "MB", "inputs", "state")
     rows = [(key, built[:10], *rest) for key, built, *rest in (_values(e)[:-1] for e in entries)]
-    show(header, rows)
+    show(header, rows, optional=("inputs", "graphs"), complete="piped: every column")
 
 
 def _line(entry: dict[str, Any]) -> str:
@@ -119,9 +123,20 @@ def _values(entry: dict[str, Any]) -> tuple[str, str, int, int, str, str, float,
         int(stats.get("quads", 0)),
         int(stats.get("named_graphs", 0)),
         str(stats.get("inference", "none")),
-        str(entry.get("view", "union")),
+        str(entry.get("view", "-")),
         round(entry.get("size_bytes", 0) / 1e6, 1),
         len(entry.get("inputs", [])),
-        f"damaged: {entry['damaged']}" if entry.get("damaged") else "ok",
+        _state(entry),
         str(entry.get("path", "")),
     )
+
+
+def _state(entry: dict[str, Any]) -> str:
+    """``ok``, ``damaged: WHY``, or why this gsekg never reads the store."""
+    from gsekg.store import CACHE_FORMAT
+
+    if entry.get("damaged"):
+        return f"damaged: {entry['damaged']}"
+    if "format" in entry and entry["format"] != CACHE_FORMAT:
+        return f"unused (old format {entry['format']})"
+    return "ok"

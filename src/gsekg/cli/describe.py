@@ -22,7 +22,7 @@ from gsekg.cli.output import (
     print_table,
     print_tsv,
 )
-from gsekg.render import display
+from gsekg.render import and_list, display
 
 if TYPE_CHECKING:
     from pyoxigraph import Triple
@@ -205,7 +205,7 @@ def why(
     With the corpus (--corpus, $GSEKG_CORPUS, or ../shared/corpus) each passage
     is printed with the span highlighted (delimited by « » when piped).
     """
-    from gsekg.provenance import PassageReader, why_json, why_rows
+    from gsekg.provenance import PassageReader, left_out, why_json, why_rows
     from gsekg.provenance import why as why_of
     from gsekg.reader import GraphReader
 
@@ -217,8 +217,18 @@ def why(
         wanted = reader.resolve_value(value) if value is not None else None
         result = why_of(reader, entity, predicate, wanted)
         labels = _labels(reader, result)
+        hidden: list[Any] = []
+        if not result.evidence and not result.derived and graph.view != "union":
+            hidden = left_out(reader, entity, predicate, wanted)
     folder = corpus_folder(corpus, "passages are not shown")
-    if not result.evidence and not result.derived:
+    if hidden:
+        what = " ".join(w for w in (name, prop, value) if w is not None)
+        note(
+            f"the {graph.view} view leaves out {what}: {and_list([display(c) for c in hidden])} "
+            f"state{'s' if len(hidden) == 1 else ''} it (outranked by a preferred claim, or "
+            "deprecated); --view union shows the claims"
+        )
+    elif not result.evidence and not result.derived:
         if value is not None:
             note(f"the graph neither states nor derives {name} {prop} {value}")
         else:

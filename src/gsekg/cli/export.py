@@ -24,7 +24,10 @@ What each export holds:
   but each claim's triples stay in its own named graph (claim:...), and the
   default graph holds the ontology, registry and provenance records;
 - --inferred adds, to the default graph, the triples the simple-view rule
-  (ontology/rules/simple-view.rq) and OWL-RL inference derive.
+  (ontology/rules/simple-view.rq) and OWL-RL inference derive;
+- --view best: the default export holds the best-ranked claims' triples
+  (per subject and property) instead of every claim's; with --provenance the
+  claims are all there, each in its named graph, whatever the view.
 """
 
 

@@ -198,6 +198,7 @@ def show(
     optional: Sequence[str] = (),
     footer: str | None = None,
     out: Console | None = None,
+    complete: str = "-f tsv shows every column",
 ) -> None:
     """Draw ``rows`` so that they fit the console's width (see the module's rules).
 
@@ -208,6 +209,7 @@ def show(
         optional: Columns that may be left out to fit (an id beside a label).
         footer: A dim line below (a row count).
         out: The console (default: stdout).
+        complete: How to see the columns left out (said in the note).
     """
     from rich.text import Text
 
@@ -237,7 +239,7 @@ def show(
         from gsekg.cli.output import note
 
         left = ", ".join(dropped)
-        note(f"column {left} left out to fit {target.width} columns (-f tsv shows every column)")
+        note(f"column {left} left out to fit {target.width} columns ({complete})")
 
 
 _OVERHEAD_PER_COLUMN = 3

@@ -163,5 +163,9 @@ def resolve_node(network: Network, name: str) -> str:
             if entity.person and not network.filters.people
             else "no fact under the current filters links it"
         )
-        raise NotFoundError(f"{entity.label} ({node}) is not in the network: {why}")
+        label = entity.label
+        if node not in network.evidence.entities:  # no fact names it: not labelled yet
+            label = network.evidence.names.label(NamedNode(_iri(node))) or node
+        named = node if label == node else f"{label} ({node})"
+        raise NotFoundError(f"{named} is not in the network: {why}")
     return node

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from pyoxigraph import (
     BlankNode,
@@ -88,10 +88,13 @@ class Engine(ABC):
             return self._update(sparql, timeout)
         return self._evaluate(sparql, request, substitutions or {}, timeout, limit)
 
+    streamed: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Answer kind (``select``, ``ask``, ``graph``) -> the formats :meth:`stream` writes as
+    they come (none: this engine does not stream)."""
+
     def streams(self, kind: str, fmt: str) -> bool:
-        """Whether :meth:`stream` writes a ``kind`` answer (``select``, ``ask``, ``graph``)
-        in ``fmt`` as it comes; this engine does not stream."""
-        return False
+        """Whether :meth:`stream` writes a ``kind`` answer in ``fmt`` as it comes."""
+        return fmt in self.streamed.get(kind, ())
 
     def stream(
         self,
@@ -223,9 +226,10 @@ class OxigraphEngine(Engine):
             raise EngineError(f"update failed: {error}") from None
         return QueryResult("update")
 
-    def streams(self, kind: str, fmt: str) -> bool:
-        formats = {"select": streaming.SOLUTION_FORMATS, "graph": streaming.GRAPH_FORMATS}
-        return fmt in formats.get(kind, ())
+    streamed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "select": streaming.SOLUTION_FORMATS,
+        "graph": streaming.GRAPH_FORMATS,
+    }
 
     def _stream(
         self,
@@ -438,9 +442,10 @@ class EndpointEngine(Engine):
             sparql = guard.with_values(sparql, substitutions)
         return self.client.query(sparql, form=request.form, timeout=timeout, limit=limit)
 
-    def streams(self, kind: str, fmt: str) -> bool:
-        formats = {"select": streaming.SOLUTION_FORMATS, "graph": streaming.ONE_PASS_GRAPH_FORMATS}
-        return fmt in formats.get(kind, ())
+    streamed: ClassVar[dict[str, tuple[str, ...]]] = {
+        "select": streaming.SOLUTION_FORMATS,
+        "graph": streaming.ONE_PASS_GRAPH_FORMATS,  # two passes would send the query twice
+    }
 
     def _stream(
         self,

@@ -1,6 +1,7 @@
 """The gsekg benchmark: speed and memory against the oxigraph CLI, plain rdflib and plain typer.
 
-    python bench/run.py [--3m] [--repeat N] [--out DIR]      (make bench)
+    python bench/run.py [--3m] [--sizes 100k,1m] [--no-bundled] [--repeat N] [--out DIR]
+                                                             (make bench)
 
 On deterministic synthetic data of 100k and 1M triples (3M with ``--3m``; see
 bench/generate.py) it times, on the same file, as separate processes:
@@ -233,47 +234,60 @@ def main() -> None:
     """Run the benchmark and print the table and the name=value lines."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--3m", dest="three", action="store_true", help="also 3M triples")
+    parser.add_argument(
+        "--sizes",
+        default="100k,1m",
+        help=f"comma-separated sizes to measure, of {', '.join(SIZES)} (default 100k,1m)",
+    )
+    parser.add_argument(
+        "--no-bundled", action="store_true", help="skip --help and the bundled saved query"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per command (default 3)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="working folder")
     args = parser.parse_args()
+    labels = [label for label in args.sizes.split(",") if label]
+    if args.three and "3m" not in labels:
+        labels.append("3m")
+    unknown = [label for label in labels if label not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r} (choose from: {', '.join(SIZES)})")
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
-    labels = ["100k", "1m", *(["3m"] if args.three else [])]
     sizes, ratios = {}, {}
     for label in labels:
         sizes[label], ratios[label] = bench_size(label, SIZES[label], args.out, args.repeat)
-    bundled, bundled_ratios = bench_bundled(args.out, args.repeat)
+    bundled: list[Measure] = []
+    metrics: dict[str, float] = {}
+    if not args.no_bundled:
+        bundled, bundled_ratios = bench_bundled(args.out, args.repeat)
+        metrics["ratio_help_vs_minimal_typer"] = bundled_ratios["help"]
+        metrics["ratio_bundled_query_vs_rdflib_script"] = bundled_ratios["bundled_query"]
+        metrics["seconds_warm_bundled_query"] = bundled[2].median
+        metrics["seconds_help"] = bundled[0].median
 
     table = [m for found in sizes.values() for m in found.values()] + bundled
-    print(f"\n{'measurement':<36}{'median s':>10}{'min s':>9}{'max s':>9}{'peak MB':>10}")
+    print(f"\n{'measurement':<44}{'median s':>10}{'min s':>9}{'max s':>9}{'peak MB':>10}")
     for m in table:
         print(
-            f"{m.name:<36}{m.median:>10.3f}{min(m.seconds):>9.3f}{max(m.seconds):>9.3f}"
+            f"{m.name:<44}{m.median:>10.3f}{min(m.seconds):>9.3f}{max(m.seconds):>9.3f}"
             f"{m.peak:>10.1f}"
         )
 
-    one = sizes["1m"]
-    small = sizes["100k"]
-    metrics = {
-        "ratio_help_vs_minimal_typer": bundled_ratios["help"],
-        "ratio_bundled_query_vs_rdflib_script": bundled_ratios["bundled_query"],
-        "ratio_load_1m_vs_oxigraph_cli": ratios["1m"]["load"],
-        "ratio_load_1m_vs_oxigraph_cli_same_quads": ratios["1m"]["load_same_quads"],
-        "ratio_query_1m_vs_oxigraph_cli": ratios["1m"]["query"],
-        "peak_rss_mb_1m": max(one["cold"].peak, one["warm"].peak),
+    for label, found in sizes.items():
+        metrics[f"ratio_load_{label}_vs_oxigraph_cli"] = ratios[label]["load"]
+        metrics[f"ratio_load_{label}_vs_oxigraph_cli_same_quads"] = ratios[label]["load_same_quads"]
+        metrics[f"ratio_query_{label}_vs_oxigraph_cli"] = ratios[label]["query"]
+        metrics[f"peak_rss_mb_{label}"] = max(found["cold"].peak, found["warm"].peak)
+        metrics[f"seconds_cold_{label}"] = found["cold"].median
+        metrics[f"seconds_warm_{label}"] = found["warm"].median
+    if "rdflib" in ratios.get("100k", {}):
+        metrics["ratio_query_100k_vs_rdflib_script"] = ratios["100k"]["rdflib"]
+    if "100k" in sizes and "1m" in sizes:
         # 1.0 = load time exactly proportional to size from 100k to 1M
-        "load_scaling_100k_to_1m": (one["cold"].median / small["cold"].median) / 10,
-        "seconds_cold_1m": one["cold"].median,
-        "seconds_warm_1m": one["warm"].median,
-        "seconds_warm_bundled_query": bundled[2].median,
-        "seconds_help": bundled[0].median,
-        "ratio_query_100k_vs_rdflib_script": ratios["100k"]["rdflib"],
-    }
-    if "3m" in sizes:
-        metrics["ratio_load_3m_vs_oxigraph_cli"] = ratios["3m"]["load"]
-        metrics["ratio_load_3m_vs_oxigraph_cli_same_quads"] = ratios["3m"]["load_same_quads"]
-        metrics["peak_rss_mb_3m"] = sizes["3m"]["cold"].peak
+        metrics["load_scaling_100k_to_1m"] = (
+            sizes["1m"]["cold"].median / sizes["100k"]["cold"].median
+        ) / 10
     metrics["bench_seconds"] = time.perf_counter() - started
     print()
     for name, value in metrics.items():

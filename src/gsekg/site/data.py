@@ -211,6 +211,14 @@ class SiteData:
     out: dict[Term, list[Triple]] = field(default_factory=dict)
     into: dict[Term, list[Triple]] = field(default_factory=dict)
     claims_of: dict[Triple, list[Claim]] = field(default_factory=dict)
+    claimed_out: dict[Term, list[Triple]] = field(default_factory=dict)
+    """The claim graphs' triples by subject, whatever the view keeps (the sources' words)."""
+    claimed_into: dict[Term, list[Triple]] = field(default_factory=dict)
+    """The claim graphs' triples by object."""
+
+    def in_view(self, triple: Triple) -> bool:
+        """Whether the view's default graph holds ``triple``."""
+        return triple in self.out.get(triple.subject, ())
 
     def types(self, subject: Term) -> set[str]:
         """Every class of ``subject`` (stated or inferred), as IRIs."""
@@ -281,6 +289,12 @@ def collect(engine: Engine) -> SiteData:
         for triple in claim.triples:
             claims_of[triple].append(claim)
     data.claims_of = dict(claims_of)
+    claimed_out: dict[Term, list[Triple]] = defaultdict(list)
+    claimed_into: dict[Term, list[Triple]] = defaultdict(list)
+    for triple in sorted(claims_of, key=sort_key):
+        claimed_out[triple.subject].append(triple)
+        claimed_into[triple.object].append(triple)
+    data.claimed_out, data.claimed_into = dict(claimed_out), dict(claimed_into)
     data.entities = _entities(engine, data)
     broader: dict[str, set[str]] = defaultdict(set)
     for narrower, wider in engine.query(BROADER_QUERY).rows:

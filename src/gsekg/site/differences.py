@@ -33,6 +33,8 @@ class Row:
 
     value: Term
     claims: dict[str, tuple[Claim, ...]]
+    kept: bool = True
+    """Whether the view's default graph holds the value (the best view may leave it out)."""
 
 
 @dataclass(frozen=True)
@@ -46,31 +48,56 @@ class Difference:
     sources: tuple[str, ...]
     rows: tuple[Row, ...]
 
+    @property
+    def view_chooses(self) -> bool:
+        """Whether the view keeps some of the values and leaves others out."""
+        return any(not row.kept for row in self.rows)
+
+
+Stated = tuple[Term, list[Claim], bool]
+"""A value, the claims stating it, and whether the view's default graph holds it."""
+
 
 def differences(data: SiteData, subject: str) -> list[Difference]:
-    """Every difference between sources about the entity ``subject``."""
+    """Every difference between sources about the entity ``subject``.
+
+    Read from the claim graphs (what each source states), not from the view's default
+    graph: a conflict the ranks settle in the best view is still a difference between
+    the sources; each value says whether the view keeps it.
+    """
     entity = NamedNode(subject)
     found: list[Difference] = []
     by_property: dict[NamedNode, list[Triple]] = defaultdict(list)
-    for triple in data.out.get(entity, ()):
+    for triple in data.claimed_out.get(entity, ()):
         if triple.predicate != RDF_TYPE and triple.predicate not in LABEL_PROPERTIES:
             by_property[triple.predicate].append(triple)
     for predicate in sorted(by_property, key=lambda p: compact(p.value)):
-        stated = [(t.object, data.claims_of.get(t, [])) for t in by_property[predicate]]
+        stated = [
+            (t.object, data.claims_of.get(t, []), data.in_view(t)) for t in by_property[predicate]
+        ]
         difference = _compare(subject, compact(predicate.value), False, stated)
         if difference is not None:
             found.append(difference)
-    families: dict[str, list[tuple[Term, list[Claim]]]] = defaultdict(list)
-    for role in (t.subject for t in data.into.get(entity, ()) if t.predicate == _ROLE_IN):
-        if _ROLE not in data.types(role):
+    families: dict[str, list[Stated]] = defaultdict(list)
+    roles = {t.subject for t in data.claimed_into.get(entity, ()) if t.predicate == _ROLE_IN}
+    for role in sorted(roles, key=sort_key):
+        if _ROLE not in data.types(role) | _claimed_objects(data, role, RDF_TYPE):
             continue
-        kinds = [k for k in data.objects(role, _ROLE_KIND) if isinstance(k, NamedNode)]
-        agents = data.objects(role, _AGENT) or data.objects(role, _AGENT_DESCRIPTION)
+        role_in = Triple(role, _ROLE_IN, entity)
+        kinds = sorted(
+            (k for k in _claimed_terms(data, role, _ROLE_KIND) if isinstance(k, NamedNode)),
+            key=sort_key,
+        )
+        agent_triples = _claimed_triples(data, role, _AGENT) or _claimed_triples(
+            data, role, _AGENT_DESCRIPTION
+        )
         for kind in kinds:
             family = compact(data.family(kind.value))
-            for agent in agents:
-                claims = data.claims_of.get(Triple(role, _ROLE_KIND, kind), [])
-                families[family].append((agent, claims))
+            kind_triple = Triple(role, _ROLE_KIND, kind)
+            claims = data.claims_of.get(kind_triple, [])
+            for agent in agent_triples:
+                kept = all(data.in_view(t) for t in (role_in, kind_triple, agent))
+                families[family].append((agent.object, claims, kept))
     for family in sorted(families):
         difference = _compare(subject, family, True, families[family])
         if difference is not None:
@@ -78,12 +105,25 @@ def differences(data: SiteData, subject: str) -> list[Difference]:
     return found
 
 
-def _compare(
-    subject: str, what: str, is_role: bool, stated: list[tuple[Term, list[Claim]]]
-) -> Difference | None:
+def _claimed_triples(data: SiteData, subject: Term, predicate: NamedNode) -> list[Triple]:
+    return [t for t in data.claimed_out.get(subject, ()) if t.predicate == predicate]
+
+
+def _claimed_terms(data: SiteData, subject: Term, predicate: NamedNode) -> list[Term]:
+    return [t.object for t in _claimed_triples(data, subject, predicate)]
+
+
+def _claimed_objects(data: SiteData, subject: Term, predicate: NamedNode) -> set[str]:
+    return {o.value for o in _claimed_terms(data, subject, predicate) if isinstance(o, NamedNode)}
+
+
+def _compare(subject: str, what: str, is_role: bool, stated: list[Stated]) -> Difference | None:
     """A difference when two sources or more state values and their sets of values differ."""
     claims: dict[Term, dict[str, set[Claim]]] = defaultdict(lambda: defaultdict(set))
-    for value, by in stated:
+    kept: set[Term] = set()
+    for value, by, in_view in stated:
+        if in_view:
+            kept.add(value)
         for claim in by:
             for source in claim.sources:
                 claims[value][source].add(claim)
@@ -98,6 +138,7 @@ def _compare(
                 source: tuple(sorted(found, key=lambda c: c.iri))
                 for source, found in sorted(claims[value].items())
             },
+            value in kept,
         )
         for value in sorted(claims, key=lambda v: (_text(v), sort_key(v)))
     )

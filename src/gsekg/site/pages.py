@@ -412,16 +412,30 @@ class Pages:
             else self.prop(NamedNode(expand(found.what)), root)
         )
         header = ["value", *(f"{s[:3]} · {self._source_title(s)}" for s in found.sources)]
+        if found.view_chooses:
+            header.append("this view")
         rows = []
         for row in found.rows:
             cells = [self.link(row.value, root)]
             for source in found.sources:
                 claims = row.claims.get(source, ())
                 cells.append(self.sources_cell(claims, root, local=local) if claims else "—")
+            if found.view_chooses:
+                cells.append("keeps" if row.kept else "leaves out")
             rows.append(cells)
+        note = (
+            tag(
+                "p",
+                "The sources differ; the view this site was built from (ranked claims) "
+                "keeps only some of the values.",
+                class_="viewnote",
+            )
+            if found.view_chooses
+            else ""
+        )
         return tag(
             "div",
-            tag("h3", what) + table(header, rows, "sidebyside"),
+            tag("h3", what) + note + table(header, rows, "sidebyside"),
             class_="difference",
         )
 

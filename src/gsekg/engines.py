@@ -1,10 +1,11 @@
 """Query engines: one API over Oxigraph (default, cached on disk), rdflib, and remote endpoints.
 
-Every engine sees the same dataset: the default graph is the simple view (the union of the
-claim graphs, the ontology, entities, provenance, rule output and inferred triples), and each
-claim is a named graph. Queries are read-only unless updates are allowed, SERVICE is refused
-unless allowed, the prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclared, and a
-``timeout`` stops a runaway query (:class:`gsekg.errors.QueryTimeoutError`).
+Every engine sees the same dataset: the default graph is a view (``union``, the simple view:
+every claim graph's triples; or ``best``, the best-ranked claims'; each with the ontology,
+entities, provenance, rule output and inferred triples), and each claim is a named graph.
+Queries are read-only unless updates are allowed, SERVICE is refused unless allowed, the
+prefixes of :data:`gsekg.namespaces.PREFIXES` are predeclared, and a ``timeout`` stops a
+runaway query (:class:`gsekg.errors.QueryTimeoutError`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, get_args
 
 from gsekg.errors import InputError
 from gsekg.namespaces import PREFIXES, compact
+from gsekg.streaming import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
@@ -49,14 +50,6 @@ _GRAPH_EXTENSIONS = {
     ".rdf": "xml",
     ".owl": "xml",
     ".xml": "xml",
-}
-_RESULTS_FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
-_RDF_FORMAT_NAMES = {
-    "turtle": "TURTLE",
-    "ntriples": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "xml": "RDF_XML",
 }
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -135,7 +128,7 @@ def _write_boolean(value: bool, fmt: str, sink: IO[bytes]) -> None:
     answer = parse_query_results(
         json.dumps({"head": {}, "boolean": value}), QueryResultsFormat.JSON
     )
-    data = answer.serialize(format=getattr(QueryResultsFormat, _RESULTS_FORMAT_NAMES[fmt])) or b""
+    data = answer.serialize(format=getattr(QueryResultsFormat, RESULTS_FORMAT_NAMES[fmt])) or b""
     sink.write(data if data.endswith(b"\n") or not data else data + b"\n")
 
 
@@ -194,12 +187,10 @@ def rdf_bytes(items: Sequence[Triple] | Sequence[Quad], fmt: str) -> bytes:
     prefixes = used_prefixes(items)
     if fmt == "json-ld":
         return _json_ld(items, prefixes)
-    if fmt not in _RDF_FORMAT_NAMES:
+    if fmt not in RDF_FORMAT_NAMES:
         raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
     try:
-        data = serialize(
-            items, format=getattr(RdfFormat, _RDF_FORMAT_NAMES[fmt]), prefixes=prefixes
-        )
+        data = serialize(items, format=getattr(RdfFormat, RDF_FORMAT_NAMES[fmt]), prefixes=prefixes)
     except (TypeError, ValueError) as error:
         raise InputError(f"cannot write {fmt}: {error}") from None
     return data or b""

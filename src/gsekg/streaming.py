@@ -43,14 +43,15 @@ PREFIXED_FORMATS = ("turtle", "trig", "xml")
 """Graph formats that declare prefixes first: they read the answer twice."""
 ONE_PASS_GRAPH_FORMATS = ("ntriples", "nquads")
 """Graph formats an answer that can be read only once (an endpoint's reply) can stream."""
-_RESULTS_FORMATS = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
-_RDF_FORMATS = {
+RESULTS_FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
+RDF_FORMAT_NAMES = {
     "turtle": "TURTLE",
     "ntriples": "N_TRIPLES",
     "nquads": "N_QUADS",
     "trig": "TRIG",
     "xml": "RDF_XML",
 }
+"""gsekg's format names -> pyoxigraph's (``QueryResultsFormat`` above, ``RdfFormat`` here)."""
 
 
 def write_solutions(
@@ -68,7 +69,7 @@ def write_solutions(
         write_rows(variables, (tuple(s) for s in solutions), fmt, sink, limit)
         return
     ending = _LastByte(sink)
-    solutions.serialize(_io(ending), getattr(QueryResultsFormat, _RESULTS_FORMATS[fmt]))
+    solutions.serialize(_io(ending), getattr(QueryResultsFormat, RESULTS_FORMAT_NAMES[fmt]))
     if ending.last not in (None, b"\n"):
         sink.write(b"\n")
 
@@ -178,7 +179,7 @@ def write_triples(
     from pyoxigraph import RdfFormat, serialize
 
     prefixes = used_prefixes(islice(answer(), limit)) if fmt in PREFIXED_FORMATS else {}
-    rdf_format = getattr(RdfFormat, _RDF_FORMATS[fmt])
+    rdf_format = getattr(RdfFormat, RDF_FORMAT_NAMES[fmt])
     triples = answer() if limit is None else islice(answer(), limit)
     if fmt in ONE_PASS_GRAPH_FORMATS and hasattr(triples, "serialize"):
         triples.serialize(_io(sink), rdf_format)  # the store's own answer: no Python on the way

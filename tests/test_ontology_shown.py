@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -28,6 +27,7 @@ from gsekg.schema_picture import (
     source_digest,
 )
 from gsekg.vocabulary import ontology_graph, read_vocabulary
+from test_bad_inputs import Case, assert_clean_error  # the same table shape and check
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MODEL_SVG = DOCS / "model.svg"
@@ -322,15 +322,6 @@ def test_cli_picture_dot_and_svg(runner: CliRunner, tmp_path: Path, dot: str) ->
         assert out.read_bytes() == render_svg(dot)
 
 
-@dataclass(frozen=True)
-class Case:
-    """Arguments (``@tmp`` is the test's folder), exit code, message part (as test_bad_inputs)."""
-
-    args: tuple[str, ...]
-    code: int
-    message: str = ""
-
-
 CASES: dict[str, Case] = {
     "picture: unknown format": Case(("ontology", "picture", "-f", "png"), 2, "'--format'"),
     "picture: a .png name": Case(("ontology", "picture", "-o", "@tmp/x.png"), 2, "'--output'"),
@@ -360,12 +351,7 @@ def test_bad_input(runner: CliRunner, tmp_path: Path, case: Case) -> None:
     args = [a.replace("@tmp", str(tmp_path)) for a in case.args]
     result = runner.invoke(app, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.stderr + result.stdout
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
-    assert len(errors) == 1, result.stderr
-    assert result.exit_code == case.code, result.stderr
-    assert case.message in result.stderr
-    assert result.stdout == ""
+    assert_clean_error(result.exit_code, result.stdout, result.stderr, case)
 
 
 @pytest.mark.parametrize("args", [["ontology", "--help"], ["ontology", "docs", "--help"]])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,9 @@ from typer.testing import CliRunner
 from conftest import MINI
 from gsekg import resources
 from gsekg.cli import app
+from test_bad_inputs import Case, assert_clean_error  # the same table shape and check
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass(frozen=True)
-class Case:
-    """Arguments (a leading ``@name`` is a workspace path), exit code, message part."""
-
-    args: tuple[str, ...]
-    code: int
-    message: str = ""
 
 
 CASES: dict[str, Case] = {
@@ -106,12 +97,7 @@ def test_bad_input(runner: CliRunner, workspace: Path, case: Case) -> None:
     before = sorted((workspace / "shared").rglob("*"))
     result = runner.invoke(app, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.stderr + result.stdout
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    assert result.exit_code == case.code, result.stderr
-    assert case.message in result.stderr
-    assert result.stdout == ""
+    assert_clean_error(result.exit_code, result.stdout, result.stderr, case)
     assert sorted((workspace / "shared").rglob("*")) == before
     assert not list((workspace / "mine").iterdir())
     assert not (workspace / "data" / "sources.ttl").exists()

@@ -93,6 +93,17 @@ def main() -> None:
     shutil.copytree(folder, store)
     rows = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {ROWS}"
     everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    # the same SELECT by the oxigraph CLI, on a copy of the store gsekg reads
+    oxigraph_rows = [
+        oxigraph(),
+        "query",
+        "--location",
+        store,
+        "--query",
+        rows,
+        "--results-format",
+        "csv",
+    ]
     results = {
         "describe_vs_query": compare(
             f"describe {ENTITY} (A) vs query of its triples (B)",
@@ -119,32 +130,14 @@ def main() -> None:
         "rows_vs_oxigraph_cli": compare(
             f"{ROWS} rows as CSV to /dev/null: gsekg query (A) vs oxigraph query (B)",
             gsekg("query", rows, "-f", "csv", *common),
-            [
-                oxigraph(),
-                "query",
-                "--location",
-                store,
-                "--query",
-                rows,
-                "--results-format",
-                "csv",
-            ],
+            oxigraph_rows,
             args.pairs,
             discard=True,
         ),
         "rows_timeout_vs_oxigraph_cli": compare(
             f"{ROWS} rows as CSV with --timeout (A) vs oxigraph query (B)",
             gsekg("query", rows, "-f", "csv", "--timeout", "600", *common),
-            [
-                oxigraph(),
-                "query",
-                "--location",
-                store,
-                "--query",
-                rows,
-                "--results-format",
-                "csv",
-            ],
+            oxigraph_rows,
             args.pairs,
             discard=True,
         ),

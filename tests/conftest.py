@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -79,7 +79,8 @@ def run_gsekg(cache_dir: Path) -> RunGsekg:
 
     Call as ``run_gsekg("query", "ASK {}", input="…", env={…}, cwd=…, timeout=60)``;
     returns the ``CompletedProcess`` (text mode; ``stdout``/``stderr`` captured,
-    never raises on a non-zero exit).
+    never raises on a non-zero exit). ``stdout=FILE`` sends standard output to that open
+    file instead (``/dev/full``, a closed pipe); ``stderr`` is still captured.
     """
 
     def run(
@@ -88,6 +89,7 @@ def run_gsekg(cache_dir: Path) -> RunGsekg:
         env: dict[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
         timeout: float = 120,
+        stdout: IO[bytes] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
         full_env.pop("FORCE_COLOR", None)
@@ -95,7 +97,8 @@ def run_gsekg(cache_dir: Path) -> RunGsekg:
         return subprocess.run(
             [sys.executable, "-m", "gsekg", *map(str, args)],
             input=input,
-            capture_output=True,
+            stdout=subprocess.PIPE if stdout is None else stdout,
+            stderr=subprocess.PIPE,
             text=True,
             env=full_env,
             cwd=cwd,

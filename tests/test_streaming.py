@@ -59,23 +59,10 @@ def test_a_timed_out_stream_leaves_the_old_file(run_gsekg: RunGsekg, tmp_path: P
 
 
 @pytest.mark.parametrize("extra", [[], ["--timeout", "30"]], ids=["direct", "timeout"])
-def test_a_full_disk_is_one_clean_error(cache_dir: Path, extra: list[str]) -> None:
-    import os
-    import subprocess
-    import sys
-
+def test_a_full_disk_is_one_clean_error(run_gsekg: RunGsekg, extra: list[str]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    env = {**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
     with open("/dev/full", "wb") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "gsekg", "query", ALL, "-f", "csv", *extra],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        done = run_gsekg("query", ALL, "-f", "csv", *extra, stdout=full)
     assert done.returncode == 1
     assert done.stderr == "Error: cannot write the output: No space left on device\n"

@@ -454,24 +454,11 @@ def test_blank_node_labels_split_across_reads() -> None:
     ],
     ids=["turtle", "rdf-xml timeout", "markdown", "json limit"],
 )
-def test_a_full_disk_is_one_clean_error(cache_dir: Path, args: tuple[str, ...]) -> None:
-    import os
-    import subprocess
-    import sys
-
+def test_a_full_disk_is_one_clean_error(run_gsekg: RunGsekg, args: tuple[str, ...]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    env = {**os.environ, "GSEKG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
     with open("/dev/full", "wb") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "gsekg", "query", *args],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        done = run_gsekg("query", *args, stdout=full)
     assert (done.returncode, done.stderr) == (
         1,
         "Error: cannot write the output: No space left on device\n",
